@@ -1,0 +1,67 @@
+package traversal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kvtgraph/kvtgraph/storage"
+	"github.com/kvtgraph/kvtgraph/storage/value"
+)
+
+// ErrLambda is returned by Compile when the bytecode contains a lambda.
+var ErrLambda = errors.New("lambdas are not supported")
+
+// Error is a user error raised by a step: bad arguments found by Compile
+// or a failure while running (wrong input type, missing key, fail()...).
+type Error struct {
+	Step string // step name, e.g. "select", "math"
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Step == "" {
+		return e.Msg
+	}
+	return e.Step + "(): " + e.Msg
+}
+
+// Traversal is a compiled traversal. It is immutable and safe to Iterate
+// concurrently from several goroutines (each iteration has its own state).
+type Traversal struct {
+	root     *pipeline
+	src      *sourceConfig
+	mutating bool
+}
+
+// Compile validates bytecode and builds an executable traversal. Errors
+// name the step and argument. Lambdas are refused (ErrLambda).
+func Compile(bc *value.Bytecode) (*Traversal, error) {
+	return compileRoot(bc)
+}
+
+// Mutating reports whether any step writes (addV, addE, property, drop,
+// mergeV/E...).
+func (t *Traversal) Mutating() bool { return t.mutating }
+
+// Iterator yields the results of one run of a traversal.
+type Iterator interface {
+	// Next returns the next result with its bulk. It returns false when
+	// the traversal is exhausted or failed; Err tells which.
+	Next() (value.Traverser, bool)
+	// Err returns the error that stopped the traversal, if any.
+	Err() error
+	// Close releases storage iterators. It is safe to call more than once.
+	Close()
+}
+
+// Iterate runs the traversal lazily in tx: results are computed as Next is
+// called, so limit() stops upstream work. ctx cancellation stops it
+// promptly (its error is returned by Err), including inside repeat().
+func (t *Traversal) Iterate(ctx context.Context, tx storage.GraphTx) Iterator {
+	return newRun(ctx, t, tx)
+}
+
+func errorf(step, format string, args ...any) *Error {
+	return &Error{Step: step, Msg: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,11 @@
+// Package traversal compiles Gremlin bytecode into executable traversals
+// and runs them against a storage.GraphTx with TinkerPop 3.8 semantics.
+//
+// A compiled *Traversal is immutable and may be iterated many times (each
+// Iterate builds a fresh pipeline of pull-based step iterators). Traversers
+// carry a bulk, their path (only when some step needs it: full paths for
+// path()/simplePath()/cyclicPath()/tree(), labelled paths when as() labels
+// are used), loop counters for repeat() and a sack. Errors raised by steps
+// are *Error values naming the step; panics inside steps are recovered at
+// the Iterator boundary and turned into errors.
+package traversal
