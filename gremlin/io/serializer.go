@@ -36,13 +36,12 @@ type Registry struct {
 // GraphBinary is the default.
 func NewRegistry() *Registry {
 	gb := GraphBinary{}
-	v3 := GraphSON{Version: 3}
 	r := &Registry{byMime: map[string]Serializer{}, def: gb}
 	r.Register(gb)
 	r.Register(GraphBinaryStringd{})
-	r.Register(v3)
+	r.Register(GraphSON{Version: 3})
 	r.Register(GraphSON{Version: 2})
-	r.byMime[MimeJSON] = GraphSON{Version: 3, Mime: MimeJSON}
+	r.Register(GraphSON{Version: 3, Mime: MimeJSON})
 	return r
 }
 

@@ -1,0 +1,406 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/websocket"
+
+	gio "github.com/kvtgraph/kvtgraph/gremlin/io"
+)
+
+// frame is one outgoing WebSocket message.
+type frame struct {
+	typ  int
+	data []byte
+}
+
+// wsConn is one WebSocket client. The reader goroutine (serveWebSocket)
+// decodes frames and dispatches requests; each request runs in its own
+// goroutine (or its session's) and hands encoded frames to the writer
+// goroutine through the bounded queue out.
+type wsConn struct {
+	s      *Server
+	ws     *websocket.Conn
+	remote string
+
+	ctx    context.Context // cancelled when the connection ends
+	cancel context.CancelFunc
+
+	out        chan frame
+	writerDone chan struct{}
+	goneAway   chan struct{} // closed after a shutdown close frame went out
+	goneOnce   sync.Once
+
+	inflight atomic.Int64
+	reqs     sync.WaitGroup
+	stopping atomic.Bool
+
+	// Authentication state; touched only by the reader goroutine.
+	user    string
+	authed  bool
+	pending []pendingRequest
+}
+
+type pendingRequest struct {
+	req *gio.Request
+	ser gio.Serializer
+}
+
+func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	if s.draining {
+		s.mu.Unlock()
+		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	if s.cfg.MaxConnections > 0 && len(s.conns) >= s.cfg.MaxConnections {
+		s.mu.Unlock()
+		s.log.Warn("connection refused: limit reached", "remote", r.RemoteAddr, "limit", s.cfg.MaxConnections)
+		http.Error(w, fmt.Sprintf("too many connections (limit %d)", s.cfg.MaxConnections), http.StatusServiceUnavailable)
+		return
+	}
+	// Reserve the slot before upgrading so concurrent upgrades respect the limit.
+	c := &wsConn{s: s, remote: r.RemoteAddr}
+	s.conns[c] = struct{}{}
+	s.mu.Unlock()
+
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		s.log.Debug("websocket upgrade failed", "remote", r.RemoteAddr, "err", err)
+		return
+	}
+	c.ws = ws
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.out = make(chan frame, s.cfg.WriteQueue)
+	c.writerDone = make(chan struct{})
+	c.goneAway = make(chan struct{})
+	s.nconns.Add(1)
+	s.metrics.connections.Inc()
+	s.log.Debug("connection opened", "remote", c.remote)
+
+	go c.writeLoop()
+	c.readLoop()
+}
+
+func (c *wsConn) writeLoop() {
+	defer close(c.writerDone)
+	for {
+		select {
+		case f := <-c.out:
+			_ = c.ws.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteTimeout))
+			if err := c.ws.WriteMessage(f.typ, f.data); err != nil {
+				c.s.log.Debug("write failed; closing connection", "remote", c.remote, "err", err)
+				c.cancel()
+				_ = c.ws.Close() // unblocks the reader
+				return
+			}
+			if f.typ == websocket.CloseMessage {
+				return
+			}
+		case <-c.ctx.Done():
+			return
+		}
+	}
+}
+
+// enqueue hands a frame to the writer, waiting while the queue is full.
+func (c *wsConn) enqueue(ctx context.Context, f frame) error {
+	select {
+	case c.out <- f:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.writerDone:
+		return errConnClosed
+	}
+}
+
+var errConnClosed = errors.New("connection closed")
+
+func (c *wsConn) readLoop() {
+	c.ws.SetReadLimit(c.s.cfg.MaxContentLength)
+	for {
+		typ, data, err := c.ws.ReadMessage()
+		if err != nil {
+			if !c.stopping.Load() {
+				c.s.log.Debug("connection closed by peer or read failed", "remote", c.remote, "err", err)
+			}
+			break
+		}
+		c.handleFrame(typ, data)
+	}
+	if c.stopping.Load() {
+		// Shutdown drains in-flight work, then sends the close frame.
+		select {
+		case <-c.goneAway:
+		case <-c.writerDone:
+		}
+	}
+	c.finish()
+}
+
+// finish tears the connection down after the reader stopped.
+func (c *wsConn) finish() {
+	c.cancel()
+	c.s.sessions.closeOwnedBy(c)
+	c.reqs.Wait()
+	<-c.writerDone
+	_ = c.ws.Close()
+	c.s.mu.Lock()
+	delete(c.s.conns, c)
+	c.s.mu.Unlock()
+	c.s.nconns.Add(-1)
+	c.s.metrics.connections.Dec()
+	c.s.log.Debug("connection closed", "remote", c.remote)
+}
+
+// stopReading makes the reader return so no new requests start (shutdown).
+func (c *wsConn) stopReading() {
+	c.stopping.Store(true)
+	_ = c.ws.SetReadDeadline(time.Now())
+}
+
+// closeGoingAway flushes queued frames, sends close code 1001 and lets the
+// reader finish the connection.
+func (c *wsConn) closeGoingAway() {
+	msg := websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down")
+	select {
+	case c.out <- frame{typ: websocket.CloseMessage, data: msg}:
+		select {
+		case <-c.writerDone:
+		case <-time.After(c.s.cfg.WriteTimeout):
+		}
+	case <-c.writerDone:
+	case <-time.After(c.s.cfg.WriteTimeout):
+	}
+	c.cancel()
+	c.goneOnce.Do(func() { close(c.goneAway) })
+}
+
+// wsSink encodes responses with the request's serializer and queues them.
+type wsSink struct {
+	c   *wsConn
+	ser gio.Serializer
+}
+
+func (k wsSink) send(ctx context.Context, resp *gio.Response) error {
+	data, err := k.ser.EncodeResponse(resp)
+	if err != nil {
+		return fmt.Errorf("%w: Error during serialization: %v", ErrSerialization, err)
+	}
+	typ := websocket.TextMessage
+	if k.ser.Binary() {
+		typ = websocket.BinaryMessage
+	}
+	return k.c.enqueue(ctx, frame{typ: typ, data: data})
+}
+
+// handleFrame decodes one request frame and dispatches it. An undecodable
+// frame gets a 499 naming the problem; the connection stays open.
+func (c *wsConn) handleFrame(typ int, data []byte) {
+	var ser gio.Serializer
+	var payload []byte
+	switch typ {
+	case websocket.BinaryMessage:
+		mime, p, err := gio.SplitBinaryFrame(data)
+		if err != nil {
+			c.badFrame(c.s.codecs.Default(), uuid.Nil, fmt.Sprintf("Request could not be decoded: %v", err))
+			return
+		}
+		s, ok := c.s.codecs.ForMime(mime)
+		if !ok {
+			c.badFrame(c.s.codecs.Default(), salvageID(p), fmt.Sprintf("The mime type [%s] is not supported; use one of %s, %s, %s, %s",
+				mime, gio.MimeGraphBinary, gio.MimeGraphBinaryStringd, gio.MimeGraphSONv3, gio.MimeGraphSONv2))
+			return
+		}
+		ser, payload = s, p
+	case websocket.TextMessage:
+		s, ok := c.s.codecs.ForMime(gio.MimeJSON)
+		if !ok {
+			s = c.s.codecs.Default()
+		}
+		ser, payload = s, data
+	default:
+		return
+	}
+	req, err := ser.DecodeRequest(payload)
+	if err != nil {
+		id := uuid.Nil
+		if ser.Binary() {
+			id = salvageID(payload)
+		} else {
+			id = salvageJSONID(payload)
+		}
+		c.badFrame(ser, id, fmt.Sprintf("Request could not be decoded: %v", err))
+		return
+	}
+	c.dispatch(req, ser)
+}
+
+func (c *wsConn) badFrame(ser gio.Serializer, id uuid.UUID, msg string) {
+	c.s.log.Debug("bad request frame", "remote", c.remote, "err", msg)
+	c.s.metrics.requests.WithLabelValues("ws", "", "").Inc()
+	c.s.metrics.response(gio.StatusInvalidRequestArguments)
+	newReply(id, wsSink{c, ser}).finish(gio.StatusInvalidRequestArguments, msg, nil, nil)
+}
+
+// salvageID recovers the request id of a GraphBinary request whose body
+// failed to decode (version byte 0x81, then the bare uuid), so the client
+// learns which request failed.
+func salvageID(p []byte) uuid.UUID {
+	if len(p) >= 17 && p[0] == 0x81 {
+		id, _ := uuid.FromBytes(p[1:17])
+		return id
+	}
+	return uuid.Nil
+}
+
+func salvageJSONID(p []byte) uuid.UUID {
+	var probe struct {
+		RequestID json.RawMessage `json:"requestId"`
+	}
+	if json.Unmarshal(p, &probe) != nil || len(probe.RequestID) == 0 {
+		return uuid.Nil
+	}
+	var s string
+	if json.Unmarshal(probe.RequestID, &s) != nil {
+		var typed struct {
+			Value string `json:"@value"`
+		}
+		if json.Unmarshal(probe.RequestID, &typed) != nil {
+			return uuid.Nil
+		}
+		s = typed.Value
+	}
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return uuid.Nil
+	}
+	return id
+}
+
+// dispatch applies authentication, the in-flight limit, and starts the
+// request.
+func (c *wsConn) dispatch(req *gio.Request, ser gio.Serializer) {
+	s := c.s
+	if s.cfg.Auth.Enabled && !c.authed {
+		c.authenticate(req, ser)
+		return
+	}
+	s.metrics.requests.WithLabelValues("ws", req.Op, req.Processor).Inc()
+	rp := newReply(req.RequestID, wsSink{c, ser})
+	if req.Op == opAuthentication {
+		// Already authenticated (or auth is off): nothing to do.
+		rp.finish(gio.StatusNoContent, "", nil, nil)
+		s.metrics.response(gio.StatusNoContent)
+		return
+	}
+	if n := c.inflight.Add(1); n > int64(s.cfg.MaxInFlight) {
+		c.inflight.Add(-1)
+		rp.finish(gio.StatusTooManyRequests, fmt.Sprintf(
+			"Too many requests in flight on this connection (limit %d); wait for responses before sending more", s.cfg.MaxInFlight), nil, nil)
+		s.metrics.response(gio.StatusTooManyRequests)
+		return
+	}
+	if !s.beginWork() {
+		c.inflight.Add(-1)
+		rp.finish(gio.StatusServerError, "Server is shutting down", nil, nil)
+		s.metrics.response(gio.StatusServerError)
+		return
+	}
+	c.reqs.Add(1)
+	done := func() {
+		c.inflight.Add(-1)
+		c.reqs.Done()
+		s.endWork()
+	}
+	t := &task{req: req, reply: rp, user: c.user, transport: "ws"}
+	if req.Processor == procSession {
+		s.submitSession(c.ctx, c, t, done)
+		return
+	}
+	go func() {
+		defer done()
+		s.run(c.ctx, t, s.execSessionless)
+	}()
+}
+
+// authenticate runs SASL PLAIN as Gremlin Server does: the first request
+// is saved and answered 407; the client's op "authentication" carries
+// base64("\0user\0password"); on success the saved requests run, on
+// failure they are answered 401.
+func (c *wsConn) authenticate(req *gio.Request, ser gio.Serializer) {
+	s := c.s
+	if req.Op != opAuthentication {
+		if len(c.pending) >= s.cfg.MaxInFlight {
+			newReply(req.RequestID, wsSink{c, ser}).finish(gio.StatusTooManyRequests,
+				"Too many requests waiting for authentication", nil, nil)
+			return
+		}
+		c.pending = append(c.pending, pendingRequest{req, ser})
+		if len(c.pending) == 1 {
+			newReply(req.RequestID, wsSink{c, ser}).finish(gio.StatusAuthenticate, "", nil, nil)
+		}
+		return
+	}
+	// The answer goes to the saved request, which the client waits on.
+	target := req
+	targetSer := ser
+	if len(c.pending) > 0 {
+		target, targetSer = c.pending[0].req, c.pending[0].ser
+	}
+	failAll := func(code int, msg string) {
+		newReply(target.RequestID, wsSink{c, targetSer}).finish(code, msg, nil, nil)
+		for _, p := range c.pending[min(1, len(c.pending)):] {
+			newReply(p.req.RequestID, wsSink{c, p.ser}).finish(code, msg, nil, nil)
+		}
+		c.pending = nil
+		s.metrics.response(code)
+	}
+	sasl, ok := req.StringArg(argSASL)
+	if !ok {
+		failAll(gio.StatusMalformedRequest, "Incorrect type for : sasl - base64 encoded String is expected")
+		return
+	}
+	if mech, ok := req.StringArg("saslMechanism"); ok && mech != "" && mech != "PLAIN" {
+		failAll(gio.StatusUnauthorized, fmt.Sprintf("SASL mechanism [%s] is not supported; use PLAIN", mech))
+		return
+	}
+	user, pass, err := parseSASLPlain(sasl)
+	if err == nil {
+		err = s.cfg.Auth.Credentials.Authenticate(user, pass)
+	}
+	if err != nil {
+		s.log.Info("authentication failed", "remote", c.remote, "user", user)
+		msg := errBadCredentials.Msg
+		if !errors.Is(err, errBadCredentials) {
+			msg = err.Error()
+		}
+		failAll(gio.StatusUnauthorized, msg)
+		return
+	}
+	s.log.Debug("authenticated", "remote", c.remote, "user", user)
+	c.authed, c.user = true, user
+	pending := c.pending
+	c.pending = nil
+	if len(pending) == 0 {
+		s.metrics.requests.WithLabelValues("ws", req.Op, req.Processor).Inc()
+		newReply(req.RequestID, wsSink{c, ser}).finish(gio.StatusNoContent, "", nil, nil)
+		s.metrics.response(gio.StatusNoContent)
+		return
+	}
+	for _, p := range pending {
+		c.dispatch(p.req, p.ser)
+	}
+}

@@ -1,0 +1,1189 @@
+// kvt_engine.cc: memory, index, transactions (MVCC + OCC validation), GC and
+// the C interface of the KVT engine. Durability lives in kvt_durable.cc.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "kvt_internal.h"
+
+namespace kvt {
+
+// ---------------------------------------------------------------- crc32c
+
+namespace {
+uint32_t crc_tab[8][256];
+std::once_flag crc_once;
+bool crc_hw = false;
+
+void crc_init() {
+  for (uint32_t i = 0; i < 256; i++) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+    crc_tab[0][i] = c;
+  }
+  for (uint32_t i = 0; i < 256; i++)
+    for (int t = 1; t < 8; t++) crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  crc_hw = __builtin_cpu_supports("sse4.2");
+#endif
+}
+
+uint32_t crc_sw(uint32_t crc, const unsigned char* p, size_t n) {
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    w ^= crc;
+    crc = crc_tab[7][w & 0xff] ^ crc_tab[6][(w >> 8) & 0xff] ^ crc_tab[5][(w >> 16) & 0xff] ^
+          crc_tab[4][(w >> 24) & 0xff] ^ crc_tab[3][(w >> 32) & 0xff] ^ crc_tab[2][(w >> 40) & 0xff] ^
+          crc_tab[1][(w >> 48) & 0xff] ^ crc_tab[0][w >> 56];
+    p += 8;
+    n -= 8;
+  }
+  while (n--) crc = crc_tab[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+  return crc;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2"))) uint32_t crc_hw_fn(uint32_t crc, const unsigned char* p, size_t n) {
+  uint64_t c = crc;
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    c = __builtin_ia32_crc32di(c, w);
+    p += 8;
+    n -= 8;
+  }
+  uint32_t c32 = uint32_t(c);
+  while (n--) c32 = __builtin_ia32_crc32qi(c32, *p++);
+  return c32;
+}
+#endif
+}  // namespace
+
+uint32_t crc32c(const char* data, size_t n) {
+  std::call_once(crc_once, crc_init);
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(data);
+#if defined(__x86_64__)
+  if (crc_hw) return ~crc_hw_fn(~0u, p, n);
+#endif
+  return ~crc_sw(~0u, p, n);
+}
+
+// ---------------------------------------------------------------- arena
+
+Arena::~Arena() {
+  for (char* c : chunks_) ::free(c);
+}
+
+void* Arena::alloc(size_t n) {
+  n = (n + 7) & ~size_t(7);
+  used_.fetch_add(n, std::memory_order_relaxed);
+  if (n > kMaxSmall) {
+    void* p = ::malloc(n);
+    if (!p) abort();
+    return p;
+  }
+  std::lock_guard<std::mutex> g(mu_);
+  size_t c = n >> 3;
+  if (void* p = heads_[c]) {
+    heads_[c] = *static_cast<void**>(p);
+    return p;
+  }
+  if (left_ < n) {
+    // Keep the tail of the old chunk usable by its size class.
+    if (left_ >= 8) {
+      size_t tc = left_ >> 3;
+      *reinterpret_cast<void**>(cur_) = heads_[tc];
+      heads_[tc] = cur_;
+    }
+    cur_ = static_cast<char*>(::malloc(kChunk));
+    if (!cur_) abort();
+    chunks_.push_back(cur_);
+    left_ = kChunk;
+    reserved_.fetch_add(kChunk, std::memory_order_relaxed);
+  }
+  void* p = cur_;
+  cur_ += n;
+  left_ -= n;
+  return p;
+}
+
+void Arena::free(void* p, size_t n) {
+  n = (n + 7) & ~size_t(7);
+  used_.fetch_sub(n, std::memory_order_relaxed);
+  if (n > kMaxSmall) {
+    ::free(p);
+    return;
+  }
+  std::lock_guard<std::mutex> g(mu_);
+  size_t c = n >> 3;
+  *static_cast<void**>(p) = heads_[c];
+  heads_[c] = p;
+}
+
+// ---------------------------------------------------------------- index
+
+Index::~Index() {
+  for (Leaf* l : leaves_) delete l;
+}
+
+size_t Index::find_leaf(uint64_t p, const char* k, size_t n) const {
+  size_t lo = 0, hi = leaves_.size();
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c;
+    if (firsts_[mid] != p) {
+      c = firsts_[mid] < p ? -1 : 1;
+    } else {
+      Version* v = leaves_[mid]->s[0].v;
+      c = keycmp(v->key(), v->klen, k, n);
+    }
+    if (c <= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo == 0 ? 0 : lo - 1;
+}
+
+static inline int lower_in_leaf(const Leaf* l, uint64_t p, const char* k, size_t n) {
+  int lo = 0, hi = l->n;
+  while (lo < hi) {
+    int mid = (lo + hi) >> 1;
+    const Slot& s = l->s[mid];
+    int c;
+    if (s.prefix != p)
+      c = s.prefix < p ? -1 : 1;
+    else
+      c = keycmp(s.v->key(), s.v->klen, k, n);
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+Index::Pos Index::lower_bound(const char* k, size_t n) const {
+  if (leaves_.empty()) return end_pos();
+  uint64_t p = key_prefix(k, n);
+  size_t li = find_leaf(p, k, n);
+  int si = lower_in_leaf(leaves_[li], p, k, n);
+  if (si >= leaves_[li]->n) return Pos{li + 1, 0};
+  return Pos{li, si};
+}
+
+Version** Index::find(const char* k, size_t n) {
+  if (leaves_.empty()) return nullptr;
+  uint64_t p = key_prefix(k, n);
+  Leaf* l = leaves_[find_leaf(p, k, n)];
+  int si = lower_in_leaf(l, p, k, n);
+  if (si >= l->n) return nullptr;
+  Slot& s = l->s[si];
+  if (s.prefix != p || keycmp(s.v->key(), s.v->klen, k, n) != 0) return nullptr;
+  return &s.v;
+}
+
+void Index::insert(const char* k, size_t n, Version* v) {
+  uint64_t p = key_prefix(k, n);
+  if (leaves_.empty()) {
+    Leaf* l = new Leaf();
+    l->n = 1;
+    l->s[0] = Slot{p, v};
+    leaves_.push_back(l);
+    firsts_.push_back(p);
+    count_++;
+    return;
+  }
+  size_t li = find_leaf(p, k, n);
+  Leaf* l = leaves_[li];
+  int si = lower_in_leaf(l, p, k, n);
+  if (l->n == kLeafCap) {
+    Leaf* r = new Leaf();
+    if (li + 1 == leaves_.size() && si == l->n) {
+      // Appending at the very end: start a fresh leaf so that sequential
+      // loads fill leaves completely.
+      leaves_.push_back(r);
+      firsts_.push_back(p);
+      l = r;
+      li++;
+      si = 0;
+    } else {
+      int half = kLeafCap / 2;
+      r->n = kLeafCap - half;
+      memcpy(r->s, l->s + half, sizeof(Slot) * size_t(r->n));
+      l->n = half;
+      leaves_.insert(leaves_.begin() + li + 1, r);
+      firsts_.insert(firsts_.begin() + li + 1, r->s[0].prefix);
+      if (si > half) {
+        l = r;
+        li++;
+        si -= half;
+      }
+    }
+  }
+  memmove(l->s + si + 1, l->s + si, sizeof(Slot) * size_t(l->n - si));
+  l->s[si] = Slot{p, v};
+  l->n++;
+  if (si == 0) firsts_[li] = p;
+  count_++;
+}
+
+void Index::append(Version* v) {
+  uint64_t p = key_prefix(v->key(), v->klen);
+  if (leaves_.empty() || leaves_.back()->n == kLeafCap) {
+    leaves_.push_back(new Leaf());
+    firsts_.push_back(p);
+  }
+  Leaf* l = leaves_.back();
+  l->s[l->n++] = Slot{p, v};
+  count_++;
+}
+
+Table::~Table() {
+  for (size_t i = 0; i < idx.leaf_count(); i++) {
+    Leaf* l = idx.leaf(i);
+    for (int j = 0; j < l->n; j++) db->free_chain(l->s[j].v);
+  }
+}
+
+// ---------------------------------------------------------------- db helpers
+
+uint64_t DB::compute_horizon() {
+  uint64_t vis, oldest, pin;
+  {
+    std::lock_guard<std::mutex> g(snap_mu);
+    vis = visible_ts.load();
+    oldest = snaps.empty() ? vis : snaps.begin()->first;
+    pin = pinned.empty() ? vis : pinned.begin()->first;
+  }
+  uint64_t lag = opts.max_snapshot_lag;
+  if (lag > 0 && vis > lag && oldest < vis - lag) oldest = vis - lag;
+  if (pin < oldest) oldest = pin;
+  uint64_t cur = gc_horizon.load();
+  while (oldest > cur && !gc_horizon.compare_exchange_weak(cur, oldest)) {
+  }
+  return gc_horizon.load();
+}
+
+std::shared_ptr<Table> DB::table_by_id(uint32_t id) {
+  std::shared_lock<std::shared_mutex> g(cat_mu);
+  auto it = by_id.find(id);
+  if (it == by_id.end()) return nullptr;
+  return it->second;
+}
+
+void install_create(DB* db, uint32_t id, int method, const std::string& name) {
+  std::unique_lock<std::shared_mutex> g(db->cat_mu);
+  auto t = std::make_shared<Table>(id, name, method, db);
+  db->by_id[id] = t;
+  db->by_name[name] = id;
+  if (id >= db->next_table_id) db->next_table_id = id + 1;
+}
+
+void install_drop(DB* db, uint32_t id) {
+  std::shared_ptr<Table> t;
+  {
+    std::unique_lock<std::shared_mutex> g(db->cat_mu);
+    auto it = db->by_id.find(id);
+    if (it == db->by_id.end()) return;
+    t = it->second;
+    db->by_id.erase(it);
+    db->by_name.erase(t->name);
+  }
+  t->dropped.store(true);
+}
+
+// ---------------------------------------------------------------- gc
+
+void gc_sweep(DB* db) {
+  uint64_t h = db->compute_horizon();
+  std::vector<std::shared_ptr<Table>> tables;
+  {
+    std::shared_lock<std::shared_mutex> g(db->cat_mu);
+    for (auto& kv : db->by_id) tables.push_back(kv.second);
+  }
+  for (auto& t : tables) {
+    size_t li = 0;
+    for (;;) {
+      std::unique_lock<std::shared_mutex> g(t->latch);
+      if (li >= t->idx.leaf_count()) break;
+      li = t->idx.filter_leaf(li, [&](Slot& s) {
+        db->prune(s.v, h);
+        Version* v = s.v;
+        if (v->tomb() && v->ts <= h && v->older == nullptr) {
+          db->free_version(v);
+          db->n_freed.fetch_add(1, std::memory_order_relaxed);
+          return false;
+        }
+        return true;
+      });
+    }
+  }
+  db->garbage_hint.store(0);
+  db->n_sweeps.fetch_add(1);
+}
+
+// ---------------------------------------------------------------- transactions
+
+namespace {
+
+Status bad(const char* what) { return Status(KVT_INVALID_ARGUMENT, what); }
+
+// Resolves a table for a transaction, caching the reference.
+Status tx_table(Tx* tx, uint32_t id, Table** out) {
+  for (auto& r : tx->refs) {
+    if (r.first == id) {
+      if (r.second->dropped.load(std::memory_order_relaxed)) break;
+      *out = r.second.get();
+      return Status();
+    }
+  }
+  auto t = tx->db->table_by_id(id);
+  if (!t) return Status(KVT_TABLE_NOT_FOUND, "table id " + std::to_string(id) + " does not exist");
+  *out = t.get();
+  bool found = false;
+  for (auto& r : tx->refs)
+    if (r.first == id) { r.second = t; found = true; }
+  if (!found) tx->refs.emplace_back(id, std::move(t));
+  return Status();
+}
+
+WriteMap* tx_writes(Tx* tx, uint32_t id, bool create) {
+  for (auto& w : tx->writes)
+    if (w.id == id) return &w.m;
+  if (!create) return nullptr;
+  tx->writes.push_back(TableWrites{id, nullptr, {}});
+  return &tx->writes.back().m;
+}
+
+Status apply_batch(Tx* tx, const char* data, size_t n) {
+  if (n == 0) return Status();
+  if (tx->read_only) return Status(KVT_READ_ONLY, "write in a read-only transaction");
+  Reader r(data, n);
+  while (!r.done()) {
+    uint8_t op = r.u8();
+    uint32_t tid = r.u32();
+    uint32_t kl = r.u32();
+    std::string_view k = r.bytes(kl);
+    if (!r.ok()) return Status(KVT_INTERNAL, "malformed write batch");
+    WriteMap* m = tx_writes(tx, tid, true);
+    if (op == KVT_OP_SET) {
+      uint32_t vl = r.u32();
+      std::string_view v = r.bytes(vl);
+      if (!r.ok()) return Status(KVT_INTERNAL, "malformed write batch");
+      auto it = m->find(k);
+      if (it == m->end()) {
+        m->emplace(std::string(k), Pending{false, std::string(v)});
+      } else {
+        it->second.del = false;
+        it->second.val.assign(v.data(), v.size());
+      }
+    } else if (op == KVT_OP_DELETE) {
+      auto it = m->find(k);
+      if (it == m->end()) {
+        m->emplace(std::string(k), Pending{true, {}});
+      } else {
+        it->second.del = true;
+        it->second.val.clear();
+      }
+    } else {
+      return Status(KVT_INTERNAL, "malformed write batch op");
+    }
+  }
+  return Status();
+}
+
+inline void record_read(Tx* tx, Table* t, const char* k, size_t n) {
+  tx->reads.push_back(ReadRec{t, uint32_t(tx->read_keys.size()), uint32_t(n)});
+  tx->read_keys.append(k, n);
+}
+
+inline uint64_t read_snap(Tx* tx) { return tx->oneshot ? tx->db->visible_ts.load(std::memory_order_acquire) : tx->snap; }
+
+inline Status too_old(Tx* tx) {
+  return Status(KVT_TX_TOO_OLD, "transaction snapshot " + std::to_string(tx->snap) +
+                                    " is older than the garbage-collection horizon " +
+                                    std::to_string(tx->db->gc_horizon.load()));
+}
+
+// Looks a key up under the table latch held by the caller.
+// Returns 1 found (val set), 0 absent.
+inline int lookup_locked(Table* t, uint64_t snap, const char* k, size_t n, const char** val, uint32_t* vlen) {
+  Version** pv = t->idx.find(k, n);
+  if (!pv) return 0;
+  Version* v = visible_at(*pv, snap);
+  if (!v || v->tomb()) return 0;
+  *val = v->val();
+  *vlen = v->vlen;
+  return 1;
+}
+
+Status do_get(Tx* tx, uint32_t tid, const char* k, size_t n, char* out, size_t cap, size_t* vlen) {
+  Table* t;
+  Status s = tx_table(tx, tid, &t);
+  if (!s.ok()) return s;
+  if (WriteMap* m = tx_writes(tx, tid, false)) {
+    auto it = m->find(std::string_view(k, n));
+    if (it != m->end()) {
+      if (it->second.del) return Status(KVT_KEY_NOT_FOUND);
+      *vlen = it->second.val.size();
+      if (it->second.val.size() > cap) return Status(KVT_BUFFER_TOO_SMALL);
+      memcpy(out, it->second.val.data(), it->second.val.size());
+      return Status();
+    }
+  }
+  int found;
+  {
+    std::shared_lock<std::shared_mutex> g(t->latch);
+    if (!tx->oneshot && tx->snap < tx->db->gc_horizon.load(std::memory_order_acquire)) return too_old(tx);
+    const char* val = nullptr;
+    uint32_t vl = 0;
+    found = lookup_locked(t, read_snap(tx), k, n, &val, &vl);
+    if (found) {
+      *vlen = vl;
+      if (vl <= cap) memcpy(out, val, vl);
+    }
+  }
+  if (tx->track_reads()) record_read(tx, t, k, n);
+  if (!found) return Status(KVT_KEY_NOT_FOUND);
+  if (*vlen > cap) return Status(KVT_BUFFER_TOO_SMALL);
+  return Status();
+}
+
+Status do_multiget(Tx* tx, uint32_t tid, const char* keys, size_t kn, char* out, size_t cap, size_t* used) {
+  Table* t;
+  Status s = tx_table(tx, tid, &t);
+  if (!s.ok()) return s;
+  WriteMap* m = tx_writes(tx, tid, false);
+  size_t need = 0;
+  Reader r(keys, kn);
+  std::shared_lock<std::shared_mutex> g(t->latch);
+  if (!tx->oneshot && tx->snap < tx->db->gc_horizon.load(std::memory_order_acquire)) return too_old(tx);
+  uint64_t snap = read_snap(tx);
+  while (!r.done()) {
+    uint32_t kl = r.u32();
+    std::string_view k = r.bytes(kl);
+    if (!r.ok()) return Status(KVT_INTERNAL, "malformed key list");
+    const char* val = nullptr;
+    uint32_t vl = 0;
+    int found = 0;
+    bool local = false;
+    if (m) {
+      auto it = m->find(k);
+      if (it != m->end()) {
+        local = true;
+        if (!it->second.del) {
+          found = 1;
+          val = it->second.val.data();
+          vl = uint32_t(it->second.val.size());
+        }
+      }
+    }
+    if (!local) {
+      found = lookup_locked(t, snap, k.data(), k.size(), &val, &vl);
+      if (tx->track_reads()) record_read(tx, t, k.data(), k.size());
+    }
+    size_t sz = found ? 5 + vl : 1;
+    if (need + sz <= cap) {
+      out[need] = char(found);
+      if (found) {
+        memcpy(out + need + 1, &vl, 4);
+        memcpy(out + need + 5, val, vl);
+      }
+    }
+    need += sz;
+  }
+  *used = need;
+  if (need > cap) return Status(KVT_BUFFER_TOO_SMALL);
+  return Status();
+}
+
+struct ScanOut {
+  char* out;
+  size_t cap;
+  size_t used = 0;
+  int32_t count = 0;
+  int32_t more = 0;
+  size_t need = 0;
+  std::string last;
+};
+
+// Emits one entry; returns false when the scan must stop.
+inline bool emit(ScanOut& o, int32_t limit, const char* k, uint32_t kl, const char* v, uint32_t vl) {
+  if (o.count >= limit) {
+    o.more = 1;
+    return false;
+  }
+  size_t sz = 8 + size_t(kl) + vl;
+  if (o.used + sz > o.cap) {
+    if (o.count == 0) o.need = sz;
+    o.more = 1;
+    return false;
+  }
+  char* p = o.out + o.used;
+  memcpy(p, &kl, 4);
+  memcpy(p + 4, &vl, 4);
+  memcpy(p + 8, k, kl);
+  memcpy(p + 8 + kl, v, vl);
+  o.used += sz;
+  o.count++;
+  o.last.assign(k, kl);
+  return true;
+}
+
+Status do_scan(Tx* tx, uint32_t tid, std::string_view start, std::string_view end, bool end_inf, int32_t limit,
+               bool reverse, ScanOut& o) {
+  Table* t;
+  Status s = tx_table(tx, tid, &t);
+  if (!s.ok()) return s;
+  if (t->method != KVT_METHOD_RANGE)
+    return Status(KVT_NOT_RANGE_TABLE, "table '" + t->name + "' is a hash table; scans need a range table");
+  if (limit <= 0) return bad("scan limit must be positive");
+  WriteMap* m = tx_writes(tx, tid, false);
+  bool empty_range = !end_inf && keycmp(start, end) >= 0;
+  {
+    std::shared_lock<std::shared_mutex> g(t->latch);
+    if (!tx->oneshot && tx->snap < tx->db->gc_horizon.load(std::memory_order_acquire)) return too_old(tx);
+    uint64_t snap = read_snap(tx);
+    Index& ix = t->idx;
+    if (empty_range) {
+      // nothing
+    } else if (!reverse) {
+      Index::Pos p = ix.lower_bound(start.data(), start.size());
+      WriteMap::iterator wi, we;
+      if (m) {
+        wi = m->lower_bound(start);
+        we = m->end();
+      }
+      for (;;) {
+        Version* iv = nullptr;
+        if (!ix.at_end(p)) {
+          Slot& sl = ix.at(p);
+          if (end_inf || keycmp(sl.v->key(), sl.v->klen, end.data(), end.size()) < 0) iv = sl.v;
+          Leaf* lf = ix.leaf(p.leaf);
+          if (p.slot + 6 < lf->n) __builtin_prefetch(lf->s[p.slot + 6].v);
+        }
+        bool wv = false;
+        if (m && wi != we && (end_inf || keycmp(wi->first, end) < 0)) wv = true;
+        if (!iv && !wv) break;
+        int c = 0;
+        if (iv && wv) c = keycmp(iv->key(), iv->klen, wi->first.data(), wi->first.size());
+        if (wv && (!iv || c >= 0)) {
+          if (!wi->second.del &&
+              !emit(o, limit, wi->first.data(), uint32_t(wi->first.size()), wi->second.val.data(),
+                    uint32_t(wi->second.val.size())))
+            break;
+          ++wi;
+          if (iv && c == 0) ix.next(p);
+        } else {
+          Version* v = visible_at(iv, snap);
+          if (v && !v->tomb() && !emit(o, limit, v->key(), v->klen, v->val(), v->vlen)) break;
+          ix.next(p);
+        }
+      }
+    } else {
+      Index::Pos p = end_inf ? ix.end_pos() : ix.lower_bound(end.data(), end.size());
+      bool ivalid = ix.prev(p);
+      WriteMap::iterator wi;
+      bool wvalid = false;
+      if (m) {
+        wi = end_inf ? m->end() : m->lower_bound(end);
+        if (wi != m->begin()) {
+          --wi;
+          wvalid = true;
+        }
+      }
+      for (;;) {
+        Version* iv = nullptr;
+        if (ivalid) {
+          Slot& sl = ix.at(p);
+          if (keycmp(sl.v->key(), sl.v->klen, start.data(), start.size()) >= 0) iv = sl.v;
+        }
+        bool wv = wvalid && keycmp(wi->first, start) >= 0;
+        if (!iv && !wv) break;
+        int c = 0;
+        if (iv && wv) c = keycmp(iv->key(), iv->klen, wi->first.data(), wi->first.size());
+        if (wv && (!iv || c <= 0)) {
+          if (!wi->second.del &&
+              !emit(o, limit, wi->first.data(), uint32_t(wi->first.size()), wi->second.val.data(),
+                    uint32_t(wi->second.val.size())))
+            break;
+          if (wi == m->begin())
+            wvalid = false;
+          else
+            --wi;
+          if (iv && c == 0) ivalid = ix.prev(p);
+        } else {
+          Version* v = visible_at(iv, snap);
+          if (v && !v->tomb() && !emit(o, limit, v->key(), v->klen, v->val(), v->vlen)) break;
+          ivalid = ix.prev(p);
+        }
+      }
+    }
+  }
+  if (o.count == 0 && o.need > 0) return Status(KVT_BUFFER_TOO_SMALL);
+  if (tx->track_reads()) {
+    RangeRec rr{t, {}, {}, false};
+    if (!reverse) {
+      rr.lo.assign(start.data(), start.size());
+      if (o.more) {
+        rr.hi = o.last;
+        rr.hi.push_back('\0');
+      } else {
+        rr.hi.assign(end.data(), end.size());
+        rr.hi_inf = end_inf;
+      }
+    } else {
+      rr.lo = o.more ? o.last : std::string(start);
+      rr.hi.assign(end.data(), end.size());
+      rr.hi_inf = end_inf;
+    }
+    tx->ranges.push_back(std::move(rr));
+  }
+  return Status();
+}
+
+void tx_release(Tx* tx) {
+  DB* db = tx->db;
+  std::lock_guard<std::mutex> g(db->snap_mu);
+  if (tx->registered) {
+    auto it = db->snaps.find(tx->snap);
+    if (it != db->snaps.end() && --it->second == 0) db->snaps.erase(it);
+    tx->registered = false;
+  }
+  db->live.erase(tx);
+}
+
+// Validates the transaction under commit_mu. Returns a conflict status or ok.
+Status validate(Tx* tx) {
+  uint64_t snap = tx->snap;
+  for (auto& w : tx->writes) {
+    if (w.m.empty()) continue;
+    Table* t = w.t.get();
+    std::shared_lock<std::shared_mutex> g(t->latch);
+    for (auto& kv : w.m) {
+      Version** pv = t->idx.find(kv.first.data(), kv.first.size());
+      if (pv && (*pv)->ts > snap)
+        return Status(KVT_CONFLICT, "write-write conflict on a key of table '" + t->name + "'");
+    }
+  }
+  if (!tx->serializable) return Status();
+  for (auto& r : tx->reads) {
+    Table* t = r.t;
+    std::shared_lock<std::shared_mutex> g(t->latch);
+    if (t->dropped.load()) return Status(KVT_CONFLICT, "table '" + t->name + "' was dropped");
+    Version** pv = t->idx.find(tx->read_keys.data() + r.off, r.len);
+    if (pv && (*pv)->ts > snap)
+      return Status(KVT_CONFLICT, "read-write conflict: a key read from table '" + t->name +
+                                      "' changed after the transaction started");
+  }
+  for (auto& rr : tx->ranges) {
+    Table* t = rr.t;
+    std::shared_lock<std::shared_mutex> g(t->latch);
+    if (t->dropped.load()) return Status(KVT_CONFLICT, "table '" + t->name + "' was dropped");
+    Index& ix = t->idx;
+    for (Index::Pos p = ix.lower_bound(rr.lo.data(), rr.lo.size()); !ix.at_end(p); ix.next(p)) {
+      Slot& sl = ix.at(p);
+      if (!rr.hi_inf && keycmp(sl.v->key(), sl.v->klen, rr.hi.data(), rr.hi.size()) >= 0) break;
+      if (sl.v->ts > snap)
+        return Status(KVT_CONFLICT, "phantom: a key in a range scanned from table '" + t->name +
+                                        "' changed after the transaction started");
+    }
+  }
+  return Status();
+}
+
+Status do_commit(Tx* tx, uint64_t* cts) {
+  DB* db = tx->db;
+  bool has_writes = false;
+  for (auto& w : tx->writes)
+    if (!w.m.empty()) has_writes = true;
+  if (!has_writes) {
+    *cts = tx->snap;
+    return Status();
+  }
+  // Resolve write tables.
+  for (auto& w : tx->writes) {
+    if (w.m.empty()) continue;
+    Table* t;
+    Status s = tx_table(tx, w.id, &t);
+    if (!s.ok()) return s;
+    for (auto& r : tx->refs)
+      if (r.first == w.id) w.t = r.second;
+  }
+  std::unique_lock<std::mutex> cl(db->commit_mu);
+  if (db->fenced.load()) return db->fenced_status();
+  if (tx->snap < db->gc_horizon.load()) return too_old(tx);
+  for (auto& w : tx->writes)
+    if (w.t && w.t->dropped.load())
+      return Status(KVT_TABLE_NOT_FOUND, "table '" + w.t->name + "' was dropped before commit");
+  Status v = validate(tx);
+  if (!v.ok()) {
+    db->n_conflicts.fetch_add(1, std::memory_order_relaxed);
+    return v;
+  }
+  uint64_t ts = ++db->last_ts;
+  uint64_t horizon = db->compute_horizon();
+  std::string rec;
+  if (db->wal) {
+    size_t sz = 13;
+    uint32_t nops = 0;
+    for (auto& w : tx->writes)
+      for (auto& kv : w.m) {
+        sz += 13 + kv.first.size() + (kv.second.del ? 0 : 4 + kv.second.val.size());
+        nops++;
+      }
+    rec.reserve(sz);
+    put8(rec, 1);
+    put64(rec, ts);
+    put32(rec, nops);
+  }
+  uint64_t garbage = 0;
+  for (auto& w : tx->writes) {
+    if (w.m.empty()) continue;
+    Table* t = w.t.get();
+    std::unique_lock<std::shared_mutex> g(t->latch);
+    for (auto& kv : w.m) {
+      const std::string& k = kv.first;
+      const Pending& pd = kv.second;
+      if (db->wal) {
+        put8(rec, pd.del ? KVT_OP_DELETE : KVT_OP_SET);
+        put32(rec, w.id);
+        put32(rec, uint32_t(k.size()));
+        rec += k;
+        if (!pd.del) {
+          put32(rec, uint32_t(pd.val.size()));
+          rec += pd.val;
+        }
+      }
+      Version** pv = t->idx.find(k.data(), k.size());
+      if (!pv) {
+        if (pd.del) continue;
+        Version* nv = db->new_version(k.data(), uint32_t(k.size()), pd.val.data(), uint32_t(pd.val.size()), ts);
+        t->idx.insert(k.data(), k.size(), nv);
+        continue;
+      }
+      if (pd.del && (*pv)->tomb() && (*pv)->ts <= horizon) continue;
+      Version* nv = db->new_version(k.data(), uint32_t(k.size()), pd.val.data(),
+                                    pd.del ? kTomb : uint32_t(pd.val.size()), ts);
+      nv->older = *pv;
+      *pv = nv;
+      db->prune(nv, horizon);
+      if (nv->older || pd.del) garbage++;
+    }
+  }
+  if (garbage) db->garbage_hint.fetch_add(garbage, std::memory_order_relaxed);
+  db->n_commits.fetch_add(1, std::memory_order_relaxed);
+  bool wait = false;
+  if (db->wal) {
+    wal_append_locked(db->wal.get(), rec, ts);
+    wait = db->opts.sync_mode == KVT_SYNC_ALWAYS;
+  }
+  if (!wait) db->visible_ts.store(ts, std::memory_order_release);
+  cl.unlock();
+  *cts = ts;
+  if (wait) return wal_wait(db, ts);
+  return Status();
+}
+
+kvt_status to_c(const Status& s) {
+  kvt_status r;
+  r.code = s.code;
+  r.msg = nullptr;
+  if (!s.msg.empty()) {
+    r.msg = static_cast<char*>(malloc(s.msg.size() + 1));
+    memcpy(r.msg, s.msg.data(), s.msg.size() + 1);
+  }
+  return r;
+}
+
+inline kvt_status ok_c() { return kvt_status{KVT_OK, nullptr}; }
+
+Status check_key(size_t n) {
+  if (n == 0) return bad("empty key");
+  if (n > 0xffff) return bad("key longer than 65535 bytes");
+  return Status();
+}
+
+}  // namespace
+
+// DDL -----------------------------------------------------------------
+
+static Status create_table(DB* db, std::string name, int method, uint32_t* id) {
+  if (name.empty() || name.size() > 0xffff) return Status(KVT_INVALID_ARGUMENT, "table name must be 1..65535 bytes");
+  if (method != KVT_METHOD_HASH && method != KVT_METHOD_RANGE)
+    return Status(KVT_INVALID_ARGUMENT, "partition method must be hash or range");
+  std::unique_lock<std::mutex> cl(db->commit_mu);
+  if (db->fenced.load()) return db->fenced_status();
+  {
+    std::shared_lock<std::shared_mutex> g(db->cat_mu);
+    if (db->by_name.count(name)) return Status(KVT_TABLE_EXISTS, "table '" + name + "' already exists");
+  }
+  uint32_t tid = db->next_table_id;
+  install_create(db, tid, method, name);
+  uint64_t ts = ++db->last_ts;
+  bool wait = false;
+  if (db->wal) {
+    std::string rec;
+    put8(rec, 2);
+    put64(rec, ts);
+    put32(rec, tid);
+    put8(rec, uint8_t(method));
+    put16(rec, uint16_t(name.size()));
+    rec += name;
+    wal_append_locked(db->wal.get(), rec, ts);
+    wait = db->opts.sync_mode == KVT_SYNC_ALWAYS;
+  }
+  if (!wait) db->visible_ts.store(ts);
+  cl.unlock();
+  *id = tid;
+  if (wait) return wal_wait(db, ts);
+  return Status();
+}
+
+static Status drop_table(DB* db, const std::string& name) {
+  std::unique_lock<std::mutex> cl(db->commit_mu);
+  if (db->fenced.load()) return db->fenced_status();
+  uint32_t tid;
+  {
+    std::shared_lock<std::shared_mutex> g(db->cat_mu);
+    auto it = db->by_name.find(name);
+    if (it == db->by_name.end()) return Status(KVT_TABLE_NOT_FOUND, "table '" + name + "' does not exist");
+    tid = it->second;
+  }
+  install_drop(db, tid);
+  uint64_t ts = ++db->last_ts;
+  bool wait = false;
+  if (db->wal) {
+    std::string rec;
+    put8(rec, 3);
+    put64(rec, ts);
+    put32(rec, tid);
+    wal_append_locked(db->wal.get(), rec, ts);
+    wait = db->opts.sync_mode == KVT_SYNC_ALWAYS;
+  }
+  if (!wait) db->visible_ts.store(ts);
+  cl.unlock();
+  if (wait) return wal_wait(db, ts);
+  return Status();
+}
+
+}  // namespace kvt
+
+using namespace kvt;
+
+struct kvt_db {
+  DB db;
+};
+struct kvt_tx {
+  Tx tx;
+};
+
+extern "C" {
+
+void kvt_free(void* p) { free(p); }
+
+kvt_status kvt_open(kvt_borrowed_slice dir, const kvt_options* opts, kvt_db** out) {
+  auto* h = new kvt_db();
+  DB* db = &h->db;
+  db->opts = *opts;
+  if (db->opts.sync_interval_ms <= 0) db->opts.sync_interval_ms = 10;
+  if (db->opts.checkpoint_log_bytes <= 0) db->opts.checkpoint_log_bytes = 64 << 20;
+  if (db->opts.segment_bytes <= 0) db->opts.segment_bytes = 64 << 20;
+  if (db->opts.gc_interval_ms <= 0) db->opts.gc_interval_ms = 1000;
+  db->inmem = dir.len == 0;
+  db->dir.assign(dir.data ? dir.data : "", dir.len);
+  if (!db->inmem) {
+    Status s = recover(db);
+    if (!s.ok()) {
+      wal_close(db);
+      delete h;
+      return to_c(s);
+    }
+  }
+  db->maint = std::thread(maintenance_loop, db);
+  *out = h;
+  return ok_c();
+}
+
+kvt_status kvt_close(kvt_db* h) {
+  DB* db = &h->db;
+  {
+    std::lock_guard<std::mutex> g(db->maint_mu);
+    db->maint_stop = true;
+  }
+  db->maint_cv.notify_all();
+  if (db->maint.joinable()) db->maint.join();
+  Status s;
+  if (db->wal) {
+    std::lock_guard<std::mutex> g(db->wal->mu);
+    if (db->wal->failed) s = Status(KVT_IO, db->wal->err);
+  }
+  wal_close(db);
+  std::vector<Tx*> live;
+  {
+    std::lock_guard<std::mutex> g(db->snap_mu);
+    live.assign(db->live.begin(), db->live.end());
+  }
+  for (Tx* t : live) {
+    tx_release(t);
+    delete reinterpret_cast<kvt_tx*>(t);
+  }
+  {
+    std::unique_lock<std::shared_mutex> g(db->cat_mu);
+    db->by_id.clear();
+    db->by_name.clear();
+  }
+  delete h;
+  return to_c(s);
+}
+
+kvt_owned_buf kvt_take_log(kvt_db* h) {
+  DB* db = &h->db;
+  std::lock_guard<std::mutex> g(db->log_mu);
+  kvt_owned_buf b{nullptr, 0};
+  if (db->logs.empty()) return b;
+  b.data = static_cast<char*>(malloc(db->logs.size()));
+  memcpy(b.data, db->logs.data(), db->logs.size());
+  b.len = db->logs.size();
+  db->logs.clear();
+  return b;
+}
+
+void kvt_stats_get(kvt_db* h, kvt_stats* o) {
+  DB* db = &h->db;
+  memset(o, 0, sizeof(*o));
+  {
+    std::lock_guard<std::mutex> g(db->commit_mu);
+    o->last_commit_ts = db->last_ts;
+  }
+  o->visible_ts = db->visible_ts.load();
+  o->gc_horizon = db->gc_horizon.load();
+  {
+    std::lock_guard<std::mutex> g(db->snap_mu);
+    o->oldest_snapshot = db->snaps.empty() ? o->visible_ts : db->snaps.begin()->first;
+    o->active_txs = db->live.size();
+  }
+  o->live_versions = db->live_versions.load();
+  o->version_bytes = db->arena.used();
+  o->arena_bytes = db->arena.reserved();
+  o->commits = db->n_commits.load();
+  o->conflicts = db->n_conflicts.load();
+  o->checkpoints = db->n_ckpts.load();
+  o->gc_sweeps = db->n_sweeps.load();
+  o->versions_freed = db->n_freed.load();
+  if (db->wal) {
+    o->wal_syncs = db->wal->syncs.load();
+    o->wal_bytes = db->wal->bytes.load();
+  }
+}
+
+kvt_status kvt_create_table(kvt_db* h, kvt_borrowed_slice name, int32_t method, uint32_t* id) {
+  return to_c(create_table(&h->db, std::string(name.data ? name.data : "", name.len), method, id));
+}
+
+kvt_status kvt_drop_table(kvt_db* h, kvt_borrowed_slice name) {
+  return to_c(drop_table(&h->db, std::string(name.data ? name.data : "", name.len)));
+}
+
+kvt_status kvt_list_tables(kvt_db* h, kvt_owned_buf* out) {
+  DB* db = &h->db;
+  std::string s;
+  {
+    std::shared_lock<std::shared_mutex> g(db->cat_mu);
+    std::vector<Table*> ts;
+    for (auto& kv : db->by_id) ts.push_back(kv.second.get());
+    std::sort(ts.begin(), ts.end(), [](Table* a, Table* b) { return a->id < b->id; });
+    for (Table* t : ts) {
+      put32(s, t->id);
+      put8(s, uint8_t(t->method));
+      put16(s, uint16_t(t->name.size()));
+      s += t->name;
+    }
+  }
+  out->len = s.size();
+  out->data = static_cast<char*>(malloc(s.size() ? s.size() : 1));
+  memcpy(out->data, s.data(), s.size());
+  return ok_c();
+}
+
+kvt_status kvt_begin(kvt_db* h, int32_t isolation, int32_t read_only, kvt_tx** out, uint64_t* snapshot_ts) {
+  DB* db = &h->db;
+  auto* th = new kvt_tx();
+  Tx* tx = &th->tx;
+  tx->db = db;
+  tx->serializable = isolation == KVT_SERIALIZABLE;
+  tx->read_only = read_only != 0;
+  {
+    std::lock_guard<std::mutex> g(db->snap_mu);
+    tx->snap = db->visible_ts.load();
+    db->snaps[tx->snap]++;
+    tx->registered = true;
+    db->live.insert(tx);
+  }
+  *out = th;
+  *snapshot_ts = tx->snap;
+  return ok_c();
+}
+
+kvt_status kvt_tx_apply(kvt_tx* th, kvt_borrowed_slice batch) { return to_c(apply_batch(&th->tx, batch.data, batch.len)); }
+
+kvt_status kvt_tx_get(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice key, char* out,
+                      size_t cap, size_t* vlen) {
+  Status s = apply_batch(&th->tx, batch.data, batch.len);
+  if (!s.ok()) return to_c(s);
+  s = check_key(key.len);
+  if (!s.ok()) return to_c(s);
+  s = do_get(&th->tx, table, key.data, key.len, out, cap, vlen);
+  if (s.code == KVT_KEY_NOT_FOUND || s.code == KVT_BUFFER_TOO_SMALL) return kvt_status{s.code, nullptr};
+  return to_c(s);
+}
+
+kvt_status kvt_tx_multiget(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice keys, char* out,
+                           size_t cap, size_t* used) {
+  Status s = apply_batch(&th->tx, batch.data, batch.len);
+  if (!s.ok()) return to_c(s);
+  return to_c(do_multiget(&th->tx, table, keys.data, keys.len, out, cap, used));
+}
+
+static kvt_status scan_common(Tx* tx, uint32_t table, kvt_borrowed_slice start, kvt_borrowed_slice end,
+                              int32_t end_inf, int32_t limit, int32_t reverse, char* out, size_t cap, size_t* used,
+                              int32_t* count, int32_t* more) {
+  ScanOut o;
+  o.out = out;
+  o.cap = cap;
+  Status s = do_scan(tx, table, std::string_view(start.data ? start.data : "", start.len),
+                     std::string_view(end.data ? end.data : "", end.len), end_inf != 0, limit, reverse != 0, o);
+  *used = s.code == KVT_BUFFER_TOO_SMALL ? o.need : o.used;
+  *count = o.count;
+  *more = o.more;
+  return to_c(s);
+}
+
+kvt_status kvt_tx_scan(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice start,
+                       kvt_borrowed_slice end, int32_t end_inf, int32_t limit, int32_t reverse, char* out, size_t cap,
+                       size_t* used, int32_t* count, int32_t* more) {
+  Status s = apply_batch(&th->tx, batch.data, batch.len);
+  if (!s.ok()) return to_c(s);
+  return scan_common(&th->tx, table, start, end, end_inf, limit, reverse, out, cap, used, count, more);
+}
+
+kvt_status kvt_tx_batch(kvt_tx* th, kvt_borrowed_slice ops, kvt_owned_buf* results) {
+  Tx* tx = &th->tx;
+  std::string res;
+  Reader r(ops.data, ops.len);
+  std::string val;
+  while (!r.done()) {
+    const char* opstart = r.p;
+    uint8_t op = r.u8();
+    uint32_t tid = r.u32();
+    uint32_t kl = r.u32();
+    std::string_view k = r.bytes(kl);
+    if (!r.ok()) return to_c(Status(KVT_INTERNAL, "malformed batch"));
+    Status s = check_key(kl);
+    if (!s.ok()) return to_c(s);
+    if (op == KVT_OP_GET) {
+      size_t vl = 0;
+      val.resize(256);
+      s = do_get(tx, tid, k.data(), k.size(), &val[0], val.size(), &vl);
+      if (s.code == KVT_BUFFER_TOO_SMALL) {
+        val.resize(vl);
+        s = do_get(tx, tid, k.data(), k.size(), &val[0], val.size(), &vl);
+      }
+      if (s.code == KVT_KEY_NOT_FOUND) {
+        put8(res, 0);
+      } else if (!s.ok()) {
+        return to_c(s);
+      } else {
+        put8(res, 1);
+        put32(res, uint32_t(vl));
+        res.append(val.data(), vl);
+      }
+      continue;
+    }
+    if (op == KVT_OP_SET) {
+      uint32_t vl = r.u32();
+      r.bytes(vl);
+      if (!r.ok()) return to_c(Status(KVT_INTERNAL, "malformed batch"));
+    } else if (op != KVT_OP_DELETE) {
+      return to_c(Status(KVT_INVALID_ARGUMENT, "unknown batch op " + std::to_string(op)));
+    }
+    Table* t;
+    s = tx_table(tx, tid, &t);
+    if (!s.ok()) return to_c(s);
+    s = apply_batch(tx, opstart, size_t(r.p - opstart));
+    if (!s.ok()) return to_c(s);
+    put8(res, 1);
+    put32(res, 0);
+  }
+  results->len = res.size();
+  results->data = static_cast<char*>(malloc(res.size() ? res.size() : 1));
+  memcpy(results->data, res.data(), res.size());
+  return ok_c();
+}
+
+kvt_status kvt_tx_commit(kvt_tx* th, kvt_borrowed_slice batch, uint64_t* commit_ts) {
+  Tx* tx = &th->tx;
+  Status s = apply_batch(tx, batch.data, batch.len);
+  if (s.ok()) s = do_commit(tx, commit_ts);
+  tx_release(tx);
+  delete th;
+  return to_c(s);
+}
+
+void kvt_tx_rollback(kvt_tx* th) {
+  tx_release(&th->tx);
+  delete th;
+}
+
+kvt_status kvt_get(kvt_db* h, uint32_t table, kvt_borrowed_slice key, char* out, size_t cap, size_t* vlen) {
+  Tx tx;
+  tx.db = &h->db;
+  tx.oneshot = true;
+  Status s = check_key(key.len);
+  if (!s.ok()) return to_c(s);
+  s = do_get(&tx, table, key.data, key.len, out, cap, vlen);
+  if (s.code == KVT_KEY_NOT_FOUND || s.code == KVT_BUFFER_TOO_SMALL) return kvt_status{s.code, nullptr};
+  return to_c(s);
+}
+
+kvt_status kvt_multiget(kvt_db* h, uint32_t table, kvt_borrowed_slice keys, char* out, size_t cap, size_t* used) {
+  Tx tx;
+  tx.db = &h->db;
+  tx.oneshot = true;
+  return to_c(do_multiget(&tx, table, keys.data, keys.len, out, cap, used));
+}
+
+kvt_status kvt_scan(kvt_db* h, uint32_t table, kvt_borrowed_slice start, kvt_borrowed_slice end, int32_t end_inf,
+                    int32_t limit, int32_t reverse, char* out, size_t cap, size_t* used, int32_t* count,
+                    int32_t* more) {
+  Tx tx;
+  tx.db = &h->db;
+  tx.oneshot = true;
+  return scan_common(&tx, table, start, end, end_inf, limit, reverse, out, cap, used, count, more);
+}
+
+kvt_status kvt_checkpoint(kvt_db* h) {
+  if (h->db.inmem) return ok_c();
+  return to_c(checkpoint(&h->db));
+}
+
+kvt_status kvt_gc(kvt_db* h) {
+  gc_sweep(&h->db);
+  return ok_c();
+}
+
+kvt_status kvt_sync(kvt_db* h) {
+  if (h->db.inmem) return ok_c();
+  return to_c(wal_sync(&h->db));
+}
+
+void kvt_debug_fail_next_sync(kvt_db* h) {
+  if (h->db.wal) h->db.wal->fail_next_sync.store(1);
+}
+
+void kvt_debug_crash_in_checkpoint(kvt_db* h) { h->db.crash_in_ckpt.store(1); }
+
+}  // extern "C"

@@ -1,0 +1,433 @@
+// kvt_internal.h: engine internals shared by the KVT C++ sources. Not part of
+// the C interface (see kvt.h).
+#ifndef KVT_INTERNAL_H
+#define KVT_INTERNAL_H
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "kvt.h"
+
+namespace kvt {
+
+// ---------------------------------------------------------------- status
+
+struct Status {
+  int code = KVT_OK;
+  std::string msg;
+  Status() = default;
+  Status(int c, std::string m = {}) : code(c), msg(std::move(m)) {}
+  bool ok() const { return code == KVT_OK; }
+};
+
+// ---------------------------------------------------------------- encoding
+
+inline void put8(std::string& s, uint8_t v) { s.push_back(char(v)); }
+inline void put16(std::string& s, uint16_t v) { s.append(reinterpret_cast<const char*>(&v), 2); }
+inline void put32(std::string& s, uint32_t v) { s.append(reinterpret_cast<const char*>(&v), 4); }
+inline void put64(std::string& s, uint64_t v) { s.append(reinterpret_cast<const char*>(&v), 8); }
+inline uint16_t get16(const char* p) { uint16_t v; memcpy(&v, p, 2); return v; }
+inline uint32_t get32(const char* p) { uint32_t v; memcpy(&v, p, 4); return v; }
+inline uint64_t get64(const char* p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+// Reader over an encoded buffer; ok() turns false on any short read.
+struct Reader {
+  const char* p;
+  const char* end;
+  bool good = true;
+  Reader(const char* d, size_t n) : p(d), end(d + n) {}
+  bool ok() const { return good; }
+  bool done() const { return p >= end; }
+  bool need(size_t n) {
+    if (!good || size_t(end - p) < n) { good = false; return false; }
+    return true;
+  }
+  uint8_t u8() { if (!need(1)) return 0; return uint8_t(*p++); }
+  uint16_t u16() { if (!need(2)) return 0; uint16_t v = get16(p); p += 2; return v; }
+  uint32_t u32() { if (!need(4)) return 0; uint32_t v = get32(p); p += 4; return v; }
+  uint64_t u64() { if (!need(8)) return 0; uint64_t v = get64(p); p += 8; return v; }
+  std::string_view bytes(size_t n) {
+    if (!need(n)) return {};
+    std::string_view v(p, n);
+    p += n;
+    return v;
+  }
+};
+
+uint32_t crc32c(const char* data, size_t n);
+
+// ---------------------------------------------------------------- keys
+
+inline int keycmp(const char* a, size_t an, const char* b, size_t bn) {
+  size_t m = an < bn ? an : bn;
+  int c = m ? memcmp(a, b, m) : 0;
+  if (c) return c;
+  return an < bn ? -1 : (an > bn ? 1 : 0);
+}
+inline int keycmp(std::string_view a, std::string_view b) { return keycmp(a.data(), a.size(), b.data(), b.size()); }
+
+// Big-endian first 8 bytes, zero padded: prefix order agrees with key order
+// whenever prefixes differ.
+inline uint64_t key_prefix(const char* k, size_t n) {
+  if (n >= 8) {
+    uint64_t v;
+    memcpy(&v, k, 8);
+    return __builtin_bswap64(v);
+  }
+  uint64_t p = 0;
+  for (size_t i = 0; i < n; i++) p |= uint64_t(uint8_t(k[i])) << (56 - 8 * i);
+  return p;
+}
+
+// ---------------------------------------------------------------- memory
+
+// Arena is a size-class allocator for versions: 8-byte classes up to 4 KiB
+// carved from 1 MiB chunks, no per-object header. Freed blocks go on a per
+// class free list and are reused; chunks return to the OS only on close.
+class Arena {
+ public:
+  static constexpr size_t kMaxSmall = 4096;
+  static constexpr size_t kChunk = 1 << 20;
+  ~Arena();
+  void* alloc(size_t n);
+  void free(void* p, size_t n);
+  size_t used() const { return used_.load(std::memory_order_relaxed); }
+  size_t reserved() const { return reserved_.load(std::memory_order_relaxed); }
+
+ private:
+  std::mutex mu_;
+  void* heads_[kMaxSmall / 8 + 1] = {};
+  char* cur_ = nullptr;
+  size_t left_ = 0;
+  std::vector<char*> chunks_;
+  std::atomic<size_t> used_{0};
+  std::atomic<size_t> reserved_{0};
+};
+
+constexpr uint32_t kTomb = 0xffffffffu;
+
+// Version is one committed version of one key: the key and value live in the
+// same allocation. Chains run newest first through `older`.
+struct Version {
+  Version* older;
+  uint64_t ts;
+  uint32_t klen;
+  uint32_t vlen;  // kTomb for a deletion
+  char* data() { return reinterpret_cast<char*>(this + 1); }
+  const char* key() { return data(); }
+  const char* val() { return data() + klen; }
+  bool tomb() const { return vlen == kTomb; }
+  size_t size() const { return sizeof(Version) + klen + (vlen == kTomb ? 0 : vlen); }
+};
+static_assert(sizeof(Version) == 24, "Version header must stay compact");
+
+inline Version* visible_at(Version* v, uint64_t snap) {
+  while (v && v->ts > snap) v = v->older;
+  return v;
+}
+
+// ---------------------------------------------------------------- index
+
+struct Slot {
+  uint64_t prefix;
+  Version* v;  // newest version of the key
+};
+
+constexpr int kLeafCap = 128;
+struct Leaf {
+  int n = 0;
+  Slot s[kLeafCap];
+};
+
+// Index is an ordered two-level B+tree: a sorted vector of leaves (with their
+// first prefixes kept contiguously for the top-level search), each leaf a
+// sorted array of slots. It is not thread-safe; Table::latch guards it.
+class Index {
+ public:
+  struct Pos {
+    size_t leaf;
+    int slot;
+  };
+  ~Index();
+  size_t count() const { return count_; }
+  Pos begin() const { return Pos{0, 0}; }
+  Pos lower_bound(const char* k, size_t n) const;  // first key >= k
+  bool at_end(const Pos& p) const { return p.leaf >= leaves_.size(); }
+  Slot& at(const Pos& p) const { return leaves_[p.leaf]->s[p.slot]; }
+  void next(Pos& p) const {
+    if (++p.slot >= leaves_[p.leaf]->n) { p.leaf++; p.slot = 0; }
+  }
+  // Moves to the previous slot; false when p was the first.
+  bool prev(Pos& p) const {
+    if (p.leaf >= leaves_.size()) {
+      if (leaves_.empty()) return false;
+      p.leaf = leaves_.size() - 1;
+      p.slot = leaves_[p.leaf]->n - 1;
+      return true;
+    }
+    if (p.slot > 0) { p.slot--; return true; }
+    if (p.leaf == 0) return false;
+    p.leaf--;
+    p.slot = leaves_[p.leaf]->n - 1;
+    return true;
+  }
+  Pos end_pos() const { return Pos{leaves_.size(), 0}; }
+  Version** find(const char* k, size_t n);
+  void insert(const char* k, size_t n, Version* v);  // k must be absent
+  void append(Version* v);                            // v's key sorts after all
+  // Calls fn(slot) for every slot of leaf li; fn returns false to erase the
+  // slot. Returns the next leaf index to visit.
+  template <class F>
+  size_t filter_leaf(size_t li, F fn);
+  size_t leaf_count() const { return leaves_.size(); }
+  Leaf* leaf(size_t i) const { return leaves_[i]; }
+
+ private:
+  size_t find_leaf(uint64_t p, const char* k, size_t n) const;
+  std::vector<Leaf*> leaves_;
+  std::vector<uint64_t> firsts_;
+  size_t count_ = 0;
+};
+
+template <class F>
+size_t Index::filter_leaf(size_t li, F fn) {
+  Leaf* l = leaves_[li];
+  int w = 0;
+  for (int r = 0; r < l->n; r++) {
+    if (fn(l->s[r])) l->s[w++] = l->s[r];
+  }
+  count_ -= size_t(l->n - w);
+  l->n = w;
+  if (w == 0) {
+    delete l;
+    leaves_.erase(leaves_.begin() + li);
+    firsts_.erase(firsts_.begin() + li);
+    return li;
+  }
+  firsts_[li] = l->s[0].prefix;
+  return li + 1;
+}
+
+// ---------------------------------------------------------------- tables
+
+struct DB;
+
+struct Table {
+  uint32_t id;
+  std::string name;
+  int method;
+  DB* db;
+  std::shared_mutex latch;  // short-term: guards idx and version chains
+  Index idx;
+  std::atomic<bool> dropped{false};
+  Table(uint32_t i, std::string n, int m, DB* d) : id(i), name(std::move(n)), method(m), db(d) {}
+  ~Table();
+};
+
+// ---------------------------------------------------------------- transactions
+
+struct Pending {
+  bool del;
+  std::string val;
+};
+using WriteMap = std::map<std::string, Pending, std::less<>>;
+
+struct TableWrites {
+  uint32_t id;
+  std::shared_ptr<Table> t;
+  WriteMap m;
+};
+
+struct ReadRec {
+  Table* t;
+  uint32_t off;
+  uint32_t len;
+};
+
+struct RangeRec {
+  Table* t;
+  std::string lo;
+  std::string hi;
+  bool hi_inf;
+};
+
+struct Tx {
+  DB* db;
+  uint64_t snap = 0;
+  bool serializable = true;
+  bool read_only = false;
+  bool oneshot = false;
+  bool registered = false;
+  std::vector<std::pair<uint32_t, std::shared_ptr<Table>>> refs;
+  std::string read_keys;
+  std::vector<ReadRec> reads;
+  std::vector<RangeRec> ranges;
+  std::vector<TableWrites> writes;
+  bool track_reads() const { return serializable && !read_only && !oneshot; }
+};
+
+// ---------------------------------------------------------------- wal
+
+struct Wal {
+  DB* db = nullptr;
+  std::string dir;
+  int fd = -1;
+  uint64_t seg_no = 0;
+  uint64_t seg_bytes = 0;  // bytes in the current segment (writer thread)
+  std::mutex mu;
+  std::condition_variable cv_writer;
+  std::condition_variable cv_done;
+  std::string pending;      // guarded by mu
+  uint64_t pending_max_ts = 0;
+  uint64_t durable_ts = 0;  // written (and synced in always mode)
+  bool failed = false;
+  std::string err;
+  bool stop = false;
+  uint64_t rotate_req = 0, rotate_done = 0;
+  uint64_t rotate_seg = 0;  // segment number opened by the last rotation
+  std::atomic<uint64_t> bytes_since_ckpt{0};
+  std::atomic<int> fail_next_sync{0};
+  std::atomic<uint64_t> syncs{0};
+  std::atomic<uint64_t> bytes{0};
+  std::thread th;
+};
+
+// ---------------------------------------------------------------- db
+
+struct DB {
+  std::string dir;
+  bool inmem = true;
+  kvt_options opts{};
+  int lock_fd = -1;
+  Arena arena;
+
+  std::shared_mutex cat_mu;
+  std::unordered_map<uint32_t, std::shared_ptr<Table>> by_id;
+  std::unordered_map<std::string, uint32_t> by_name;
+  uint32_t next_table_id = 1;
+
+  std::mutex commit_mu;
+  uint64_t last_ts = 0;  // guarded by commit_mu
+  std::atomic<uint64_t> visible_ts{0};
+  std::atomic<uint64_t> gc_horizon{0};
+
+  std::mutex snap_mu;
+  std::map<uint64_t, uint32_t> snaps;   // active transaction snapshots
+  std::map<uint64_t, uint32_t> pinned;  // checkpoint snapshots (exempt from lag)
+  std::unordered_set<Tx*> live;
+
+  std::atomic<bool> fenced{false};
+  std::mutex fence_mu;
+  std::string fence_msg;
+
+  std::unique_ptr<Wal> wal;
+
+  std::mutex log_mu;
+  std::string logs;
+
+  std::mutex ckpt_mu;
+  std::atomic<int> crash_in_ckpt{0};
+  std::chrono::steady_clock::time_point last_ckpt = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_gc = std::chrono::steady_clock::now();
+
+  std::mutex maint_mu;
+  std::condition_variable maint_cv;
+  bool maint_stop = false;
+  std::thread maint;
+
+  std::atomic<uint64_t> live_versions{0};
+  std::atomic<uint64_t> garbage_hint{0};
+  std::atomic<uint64_t> n_commits{0}, n_conflicts{0}, n_ckpts{0}, n_sweeps{0}, n_freed{0};
+
+  void log(char level, const std::string& m) {
+    std::lock_guard<std::mutex> g(log_mu);
+    logs.push_back(level);
+    logs += m;
+    logs.push_back('\n');
+  }
+  void fence(const std::string& why) {
+    {
+      std::lock_guard<std::mutex> g(fence_mu);
+      if (fence_msg.empty()) fence_msg = why;
+    }
+    fenced.store(true);
+  }
+  Status fenced_status() {
+    std::lock_guard<std::mutex> g(fence_mu);
+    return Status(KVT_FENCED, "engine refuses writes after an I/O error (" + fence_msg + "); reopen the database");
+  }
+  Version* new_version(const char* k, uint32_t kl, const char* v, uint32_t vl, uint64_t ts) {
+    size_t sz = sizeof(Version) + kl + (vl == kTomb ? 0 : vl);
+    Version* x = static_cast<Version*>(arena.alloc(sz));
+    x->older = nullptr;
+    x->ts = ts;
+    x->klen = kl;
+    x->vlen = vl;
+    memcpy(x->data(), k, kl);
+    if (vl != kTomb && vl) memcpy(x->data() + kl, v, vl);
+    live_versions.fetch_add(1, std::memory_order_relaxed);
+    return x;
+  }
+  void free_version(Version* v) {
+    arena.free(v, v->size());
+    live_versions.fetch_sub(1, std::memory_order_relaxed);
+  }
+  void free_chain(Version* v) {
+    while (v) {
+      Version* o = v->older;
+      free_version(v);
+      v = o;
+    }
+  }
+  // Frees every version older than the newest one visible at horizon.
+  size_t prune(Version* head, uint64_t horizon) {
+    Version* v = visible_at(head, horizon);
+    if (!v || !v->older) return 0;
+    Version* x = v->older;
+    v->older = nullptr;
+    size_t n = 0;
+    while (x) {
+      Version* o = x->older;
+      free_version(x);
+      x = o;
+      n++;
+    }
+    n_freed.fetch_add(n, std::memory_order_relaxed);
+    return n;
+  }
+
+  uint64_t compute_horizon();
+  std::shared_ptr<Table> table_by_id(uint32_t id);
+};
+
+// durable.cc
+Status wal_open(DB* db, uint64_t seg);
+void wal_close(DB* db);
+Status wal_wait(DB* db, uint64_t ts);
+void wal_append_locked(Wal* w, const std::string& payload, uint64_t ts);
+Status recover(DB* db);
+Status checkpoint(DB* db);
+void maintenance_loop(DB* db);
+Status wal_sync(DB* db);
+
+// engine.cc
+void gc_sweep(DB* db);
+void install_create(DB* db, uint32_t id, int method, const std::string& name);
+void install_drop(DB* db, uint32_t id);
+
+}  // namespace kvt
+
+#endif

@@ -1,0 +1,391 @@
+package native
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sync"
+)
+
+// Isolation is a transaction's isolation level.
+type Isolation int
+
+const (
+	// Serializable (the default) validates reads, absent keys and scanned
+	// ranges at commit: lost updates, write skew and phantoms fail with
+	// ErrConflict.
+	Serializable Isolation = 0
+	// SnapshotIsolation validates only write-write conflicts; meant for long
+	// read-only traversals.
+	SnapshotIsolation Isolation = 1
+)
+
+// TxOptions configure Begin. The zero value is a serializable read-write
+// transaction.
+type TxOptions struct {
+	Isolation Isolation
+	// ReadOnly rejects writes (ErrReadOnly) and skips read tracking.
+	ReadOnly bool
+}
+
+// Limits on keys and values.
+const (
+	MaxKeySize   = 1<<16 - 1
+	MaxValueSize = 1 << 30
+)
+
+// flushBytes is the buffered-write size at which Set/Delete push the batch
+// into the engine early, bounding Go-side memory.
+const flushBytes = 1 << 20
+
+// Tx is a transaction. It reads a snapshot taken at Begin plus its own
+// writes. Writes are buffered in Go and cross into the engine in one call at
+// Commit, or together with the next read that needs them. A Tx must be ended
+// with Commit or Rollback. Its methods are safe for concurrent use, but they
+// serialize.
+type Tx struct {
+	db       *DB
+	mu       sync.Mutex
+	c        ctx
+	done     bool
+	readOnly bool
+	snap     uint64
+	commitTS uint64
+	batch    []byte // encoded pending writes
+	lastLen  int    // size hint for the next Get
+	keysBuf  []byte
+}
+
+// Begin starts a transaction.
+func (db *DB) Begin(opts TxOptions) (*Tx, error) {
+	if opts.Isolation != Serializable && opts.Isolation != SnapshotIsolation {
+		return nil, fmt.Errorf("%w: isolation %d (want Serializable or SnapshotIsolation)", ErrInvalidArgument, int(opts.Isolation))
+	}
+	if err := db.enter(); err != nil {
+		return nil, err
+	}
+	c, snap := cBegin(db.c, opts.Isolation, opts.ReadOnly)
+	db.mu.RUnlock()
+	return &Tx{db: db, c: c, readOnly: opts.ReadOnly, snap: snap, lastLen: 64}, nil
+}
+
+// SnapshotTS is the commit timestamp the transaction reads at.
+func (tx *Tx) SnapshotTS() uint64 { return tx.snap }
+
+// CommitTS is the transaction's commit timestamp after a successful Commit
+// (its snapshot timestamp if it wrote nothing), else 0.
+func (tx *Tx) CommitTS() uint64 {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	return tx.commitTS
+}
+
+// enter locks tx and db; on success the caller must call tx.leave.
+func (tx *Tx) enter() error {
+	tx.mu.Lock()
+	if tx.done {
+		tx.mu.Unlock()
+		return ErrTxDone
+	}
+	if err := tx.db.enter(); err != nil {
+		tx.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+func (tx *Tx) leave() {
+	tx.db.mu.RUnlock()
+	tx.mu.Unlock()
+}
+
+func checkKey(key []byte) error {
+	if len(key) == 0 {
+		return fmt.Errorf("%w: empty key", ErrInvalidArgument)
+	}
+	if len(key) > MaxKeySize {
+		return fmt.Errorf("%w: key of %d bytes exceeds %d", ErrInvalidArgument, len(key), MaxKeySize)
+	}
+	return nil
+}
+
+// Get returns a copy of the value of key, or ErrKeyNotFound.
+func (tx *Tx) Get(table TableID, key []byte) ([]byte, error) {
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	if err := tx.enter(); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	batch := tx.batch
+	tx.batch = tx.batch[:0]
+	v, err := getLoop(nil, tx.c, batch, table, key, tx.lastLen)
+	if err == nil && len(v) > 0 {
+		tx.lastLen = len(v)
+	}
+	return v, err
+}
+
+func getLoop(h cdb, t ctx, batch []byte, table TableID, key []byte, guess int) ([]byte, error) {
+	if guess < 16 {
+		guess = 16
+	}
+	out := make([]byte, guess)
+	for {
+		n, code, msg := cGet(h, t, batch, table, key, out)
+		batch = nil
+		switch code {
+		case codeOK:
+			return out[:n:n], nil
+		case codeBufferTooSmall:
+			out = make([]byte, n)
+		case codeKeyNotFound:
+			return nil, ErrKeyNotFound
+		default:
+			return nil, codeError(code, msg)
+		}
+	}
+}
+
+func encodeKeys(keys [][]byte) ([]byte, error) {
+	n := 0
+	for _, k := range keys {
+		if err := checkKey(k); err != nil {
+			return nil, err
+		}
+		n += 4 + len(k)
+	}
+	enc := make([]byte, 0, n)
+	for _, k := range keys {
+		enc = binary.LittleEndian.AppendUint32(enc, uint32(len(k)))
+		enc = append(enc, k...)
+	}
+	return enc, nil
+}
+
+// MultiGet reads several keys in one engine call. result[i] is a copy of the
+// value of keys[i], or nil when the key is absent.
+func (tx *Tx) MultiGet(table TableID, keys [][]byte) ([][]byte, error) {
+	enc, err := encodeKeys(keys)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.enter(); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	batch := tx.batch
+	tx.batch = tx.batch[:0]
+	return multiGetLoop(nil, tx.c, batch, table, enc, len(keys))
+}
+
+func multiGetLoop(h cdb, t ctx, batch []byte, table TableID, enc []byte, nkeys int) ([][]byte, error) {
+	out := make([]byte, nkeys*(5+64)+16)
+	for {
+		n, code, msg := cMultiGet(h, t, batch, table, enc, out)
+		batch = nil
+		if code == codeBufferTooSmall {
+			out = make([]byte, n)
+			continue
+		}
+		if code != codeOK {
+			return nil, codeError(code, msg)
+		}
+		res := make([][]byte, nkeys)
+		b := out[:n]
+		for i := 0; i < nkeys; i++ {
+			if len(b) < 1 {
+				return nil, fmt.Errorf("%w: short multi-get result", ErrInternal)
+			}
+			if b[0] == 0 {
+				b = b[1:]
+				continue
+			}
+			vl := int(binary.LittleEndian.Uint32(b[1:]))
+			res[i] = b[5 : 5+vl : 5+vl]
+			b = b[5+vl:]
+		}
+		return res, nil
+	}
+}
+
+// Set buffers a write of key=value. The table must exist.
+func (tx *Tx) Set(table TableID, key, value []byte) error {
+	return tx.write(OpSet, table, key, value)
+}
+
+// Delete buffers a deletion of key (deleting an absent key is not an error).
+func (tx *Tx) Delete(table TableID, key []byte) error {
+	return tx.write(OpDelete, table, key, nil)
+}
+
+// OpKind is the kind of a BatchOp.
+type OpKind uint8
+
+// Op kinds; the values mirror KVT_OP_* in kvt.h.
+const (
+	OpSet    OpKind = 1
+	OpDelete OpKind = 2
+	OpGet    OpKind = 3
+)
+
+func appendOp(b []byte, op OpKind, table TableID, key, value []byte) []byte {
+	b = append(b, byte(op))
+	b = binary.LittleEndian.AppendUint32(b, uint32(table))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(key)))
+	b = append(b, key...)
+	if op == OpSet {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(value)))
+		b = append(b, value...)
+	}
+	return b
+}
+
+func (tx *Tx) write(op OpKind, table TableID, key, value []byte) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	if len(value) > MaxValueSize {
+		return fmt.Errorf("%w: value of %d bytes exceeds %d", ErrInvalidArgument, len(value), MaxValueSize)
+	}
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	if tx.done {
+		return ErrTxDone
+	}
+	if tx.readOnly {
+		return ErrReadOnly
+	}
+	if err := tx.db.checkTable(table); err != nil {
+		return err
+	}
+	tx.batch = appendOp(tx.batch, op, table, key, value)
+	if len(tx.batch) >= flushBytes {
+		if err := tx.db.enter(); err != nil {
+			return err
+		}
+		code, msg := cTxApply(tx.c, tx.batch)
+		tx.db.mu.RUnlock()
+		tx.batch = tx.batch[:0]
+		if code != codeOK {
+			return codeError(code, msg)
+		}
+	}
+	return nil
+}
+
+// BatchOp is one operation of Tx.Batch.
+type BatchOp struct {
+	Kind  OpKind
+	Table TableID
+	Key   []byte
+	Value []byte // OpSet only
+}
+
+// BatchResult is the outcome of one BatchOp: for OpGet, Found and a copy of
+// the value; for OpSet and OpDelete, Found is true.
+type BatchResult struct {
+	Found bool
+	Value []byte
+}
+
+// Batch executes mixed gets, sets and deletes in order, in one engine call.
+// Gets see the batch's earlier writes.
+func (tx *Tx) Batch(ops []BatchOp) ([]BatchResult, error) {
+	var enc []byte
+	for i, op := range ops {
+		if err := checkKey(op.Key); err != nil {
+			return nil, fmt.Errorf("batch op %d: %w", i, err)
+		}
+		switch op.Kind {
+		case OpSet, OpDelete:
+			if tx.readOnly {
+				return nil, fmt.Errorf("batch op %d: %w", i, ErrReadOnly)
+			}
+			if len(op.Value) > MaxValueSize {
+				return nil, fmt.Errorf("batch op %d: %w: value too large", i, ErrInvalidArgument)
+			}
+		case OpGet:
+		default:
+			return nil, fmt.Errorf("batch op %d: %w: unknown op kind %d", i, ErrInvalidArgument, op.Kind)
+		}
+		enc = appendOp(enc, op.Kind, op.Table, op.Key, op.Value)
+	}
+	if err := tx.enter(); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	if len(tx.batch) > 0 {
+		code, msg := cTxApply(tx.c, tx.batch)
+		tx.batch = tx.batch[:0]
+		if code != codeOK {
+			return nil, codeError(code, msg)
+		}
+	}
+	out, code, msg := cTxBatch(tx.c, enc)
+	if code != codeOK {
+		return nil, codeError(code, msg)
+	}
+	res := make([]BatchResult, len(ops))
+	for i := range ops {
+		if len(out) < 1 {
+			return nil, fmt.Errorf("%w: short batch result", ErrInternal)
+		}
+		if out[0] == 0 {
+			out = out[1:]
+			continue
+		}
+		vl := int(binary.LittleEndian.Uint32(out[1:]))
+		res[i].Found = true
+		if ops[i].Kind == OpGet {
+			res[i].Value = out[5 : 5+vl : 5+vl]
+		}
+		out = out[5+vl:]
+	}
+	return res, nil
+}
+
+// Scan returns one page of the range table's keys in [start, end) (end empty:
+// no upper bound), in reverse order when opts.Reverse. See Page for paging.
+func (tx *Tx) Scan(table TableID, start, end []byte, opts ScanOptions) (*Page, error) {
+	if err := tx.enter(); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	batch := tx.batch
+	tx.batch = tx.batch[:0]
+	return scanPage(nil, tx.c, batch, table, start, end, opts)
+}
+
+// Commit validates and commits the transaction. On ErrConflict or ErrTxTooOld
+// nothing was written and the transaction may be retried from the start.
+// The transaction is finished whatever the outcome.
+func (tx *Tx) Commit() error {
+	if err := tx.enter(); err != nil {
+		return err
+	}
+	defer tx.leave()
+	tx.done = true
+	ts, code, msg := cTxCommit(tx.c, tx.batch)
+	tx.c = nil
+	tx.batch = nil
+	if code != codeOK {
+		return fmt.Errorf("kvt: commit: %w", codeError(code, msg))
+	}
+	tx.commitTS = ts
+	return nil
+}
+
+// Rollback discards the transaction. It returns ErrTxDone if the transaction
+// was already finished (so `defer tx.Rollback()` is harmless).
+func (tx *Tx) Rollback() error {
+	if err := tx.enter(); err != nil {
+		return err
+	}
+	defer tx.leave()
+	tx.done = true
+	cTxRollback(tx.c)
+	tx.c = nil
+	tx.batch = nil
+	return nil
+}

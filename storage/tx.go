@@ -1,0 +1,622 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kvtgraph/kvtgraph/storage/kv"
+	"github.com/kvtgraph/kvtgraph/storage/value"
+)
+
+// Tx is one graph transaction over one KV transaction. It is not safe for
+// concurrent use.
+type Tx struct {
+	g    *Graph
+	ctx  context.Context
+	kt   kv.Txn
+	ro   bool
+	done bool
+
+	// known maps encoded ids of vertices known to exist in this
+	// transaction to their label ids.
+	known map[string]uint32
+	// deltas are count changes applied to the statistics on commit.
+	deltas map[statKey]int64
+	// Writes issued so far (for bulk-load batching).
+	nops, nbytes int
+}
+
+var _ GraphTx = (*Tx)(nil)
+
+// Begin implements Store.
+func (g *Graph) Begin(ctx context.Context, opts TxOptions) (GraphTx, error) {
+	return g.BeginTx(ctx, opts)
+}
+
+// BeginTx is Begin returning the concrete type.
+func (g *Graph) BeginTx(ctx context.Context, opts TxOptions) (*Tx, error) {
+	if g.closed.Load() {
+		return nil, fmt.Errorf("storage: begin: graph is closed")
+	}
+	ko := kv.TxOptions{ReadOnly: opts.ReadOnly}
+	if opts.Snapshot {
+		ko.Isolation = kv.Snapshot
+	}
+	kt, err := g.store.Begin(ctx, ko)
+	if err != nil {
+		return nil, mapKVErr("storage: begin", err)
+	}
+	return &Tx{g: g, ctx: ctx, kt: kt, ro: opts.ReadOnly, known: map[string]uint32{}, deltas: map[statKey]int64{}}, nil
+}
+
+// Graph returns the graph the transaction belongs to.
+func (tx *Tx) Graph() *Graph { return tx.g }
+
+func (tx *Tx) usable() error {
+	if tx.done {
+		return ErrTxDone
+	}
+	return nil
+}
+
+func (tx *Tx) writable() error {
+	if tx.done {
+		return ErrTxDone
+	}
+	if tx.ro {
+		return ErrReadOnly
+	}
+	return nil
+}
+
+// set and del are the only write paths, so that writes are counted.
+func (tx *Tx) set(t kv.Table, k, v []byte) error {
+	tx.nops++
+	tx.nbytes += len(k) + len(v)
+	return tx.kt.Set(t, k, v)
+}
+
+func (tx *Tx) del(t kv.Table, k []byte) error {
+	tx.nops++
+	tx.nbytes += len(k)
+	return tx.kt.Delete(t, k)
+}
+
+// Commit implements GraphTx.
+func (tx *Tx) Commit() error {
+	if tx.done {
+		return ErrTxDone
+	}
+	tx.done = true
+	if err := tx.kt.Commit(); err != nil {
+		return mapKVErr("storage: commit", err)
+	}
+	if tx.nops > 0 {
+		tx.g.stats.apply(tx.deltas)
+		tx.g.bump(tx.kt.CommitVersion())
+	}
+	return nil
+}
+
+// Rollback implements GraphTx.
+func (tx *Tx) Rollback() error {
+	if tx.done {
+		return nil
+	}
+	tx.done = true
+	return mapKVErr("storage: rollback", tx.kt.Rollback())
+}
+
+// Vertices implements GraphTx.
+func (tx *Tx) Vertices(ids []any) ([]*value.Vertex, error) {
+	if err := tx.usable(); err != nil {
+		return nil, err
+	}
+	keys := make([][]byte, 0, len(ids))
+	norm := make([]any, 0, len(ids))
+	for _, id := range ids {
+		n, err := normalizeID(id)
+		if err != nil {
+			continue // no vertex can have such an id
+		}
+		k, err := appendID(nil, n)
+		if err != nil {
+			continue
+		}
+		keys = append(keys, k)
+		norm = append(norm, n)
+	}
+	vals, err := tx.kt.MultiGet(tx.g.t.vertex, keys)
+	if err != nil {
+		return nil, mapKVErr("storage: get vertices", err)
+	}
+	out := make([]*value.Vertex, 0, len(vals))
+	for i, b := range vals {
+		if b == nil {
+			continue
+		}
+		row, err := decodeVertexRow(b)
+		if err != nil {
+			return nil, fmt.Errorf("storage: vertex %v: %w", norm[i], err)
+		}
+		tx.known[string(keys[i])] = row.label
+		v, err := tx.g.toVertex(norm[i], row)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Edges implements GraphTx.
+func (tx *Tx) Edges(ids []any) ([]*value.Edge, error) {
+	if err := tx.usable(); err != nil {
+		return nil, err
+	}
+	keys := make([][]byte, 0, len(ids))
+	for _, id := range ids {
+		k, err := encodeID(id)
+		if err != nil {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	return tx.edgesByKey(keys)
+}
+
+// edgesByKey loads edges by encoded id, skipping missing ones.
+func (tx *Tx) edgesByKey(eids [][]byte) ([]*value.Edge, error) {
+	refs, err := tx.kt.MultiGet(tx.g.t.edge, eids)
+	if err != nil {
+		return nil, mapKVErr("storage: get edges", err)
+	}
+	outKeys := make([][]byte, 0, len(refs))
+	parsed := make([]*edgeRef, 0, len(refs))
+	found := make([][]byte, 0, len(refs))
+	for i, b := range refs {
+		if b == nil {
+			continue
+		}
+		r, err := decodeEdgeRef(b)
+		if err != nil {
+			return nil, fmt.Errorf("storage: edge row: %w", err)
+		}
+		parsed = append(parsed, r)
+		found = append(found, eids[i])
+		outKeys = append(outKeys, adjKey(r.out, r.label, r.in, eids[i]))
+	}
+	vals, err := tx.kt.MultiGet(tx.g.t.edgeOut, outKeys)
+	if err != nil {
+		return nil, mapKVErr("storage: get edges", err)
+	}
+	out := make([]*value.Edge, 0, len(vals))
+	for i, b := range vals {
+		if b == nil {
+			return nil, fmt.Errorf("storage: edge row without its edge_out entry: %w", ErrCorrupt)
+		}
+		ev, err := decodeEdgeVal(b)
+		if err != nil {
+			return nil, err
+		}
+		r := parsed[i]
+		e, err := tx.g.toEdge(r.out, r.label, r.in, found[i], ev)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// scanner pages through one key range.
+type scanner struct {
+	tx         *Tx
+	t          kv.Table
+	start, end []byte
+	opts       kv.ScanOptions
+	page       kv.Page
+	i          int
+	started    bool
+	err        error
+}
+
+func (tx *Tx) newScanner(t kv.Table, start, end []byte, keysOnly bool) *scanner {
+	return &scanner{tx: tx, t: t, start: start, end: end, opts: kv.ScanOptions{Limit: tx.g.opts.PageSize, KeysOnly: keysOnly}}
+}
+
+// next returns the next pair; ok is false at the end or on error.
+func (s *scanner) next() (k, v []byte, ok bool) {
+	for s.err == nil {
+		if s.i < len(s.page.Keys) {
+			k = s.page.Keys[s.i]
+			if s.page.Values != nil {
+				v = s.page.Values[s.i]
+			}
+			s.i++
+			return k, v, true
+		}
+		if s.started && s.page.Cursor == nil {
+			return nil, nil, false
+		}
+		if err := s.tx.usable(); err != nil {
+			s.err = err
+			break
+		}
+		if s.started {
+			s.opts.Cursor = s.page.Cursor
+		}
+		s.started = true
+		s.page, s.err = s.tx.kt.Scan(s.t, s.start, s.end, s.opts)
+		if s.err != nil {
+			s.err = mapKVErr("storage: scan "+s.t.Name, s.err)
+		}
+		s.i = 0
+	}
+	return nil, nil, false
+}
+
+// nextPageKeys returns the keys of the rest of the current page, or of the
+// next page.
+func (s *scanner) nextPageKeys() [][]byte {
+	var out [][]byte
+	for {
+		k, _, ok := s.next()
+		if !ok {
+			return out
+		}
+		out = append(out, k)
+		if s.i >= len(s.page.Keys) {
+			return out
+		}
+	}
+}
+
+type vertexIter struct {
+	tx    *Tx
+	sc    *scanner
+	label bool // scanning the label index
+	buf   []*value.Vertex
+	err   error
+}
+
+// ScanVertices implements GraphTx.
+func (tx *Tx) ScanVertices(label string) VertexIter {
+	if err := tx.usable(); err != nil {
+		return &vertexIter{err: err}
+	}
+	if label == "" {
+		return &vertexIter{tx: tx, sc: tx.newScanner(tx.g.t.vertex, nil, nil, false)}
+	}
+	e, ok := tx.g.lookupName(nsVertexLabel, label)
+	if !ok {
+		return &vertexIter{}
+	}
+	p := labelIndexKey(kindVertex, e.id, nil)
+	return &vertexIter{tx: tx, sc: tx.newScanner(tx.g.t.labelIdx, p, kv.PrefixEnd(p), true), label: true}
+}
+
+func (it *vertexIter) Next() (*value.Vertex, bool) {
+	for it.err == nil && it.sc != nil {
+		if len(it.buf) > 0 {
+			v := it.buf[0]
+			it.buf = it.buf[1:]
+			return v, true
+		}
+		if !it.label {
+			k, b, ok := it.sc.next()
+			if !ok {
+				it.err = it.sc.err
+				return nil, false
+			}
+			id, _, err := decodeID(k)
+			if err != nil {
+				it.err = err
+				return nil, false
+			}
+			row, err := decodeVertexRow(b)
+			if err != nil {
+				it.err = fmt.Errorf("storage: vertex %v: %w", id, err)
+				return nil, false
+			}
+			v, err := it.tx.g.toVertex(id, row)
+			if err != nil {
+				it.err = err
+				return nil, false
+			}
+			return v, true
+		}
+		keys := it.sc.nextPageKeys()
+		if len(keys) == 0 {
+			it.err = it.sc.err
+			return nil, false
+		}
+		ids := make([]any, len(keys))
+		for i, k := range keys {
+			id, err := labelIndexID(k)
+			if err != nil {
+				it.err = err
+				return nil, false
+			}
+			ids[i] = id
+		}
+		vs, err := it.tx.Vertices(ids)
+		if err != nil {
+			it.err = err
+			return nil, false
+		}
+		it.buf = vs
+	}
+	return nil, false
+}
+
+func (it *vertexIter) Err() error { return it.err }
+func (it *vertexIter) Close()     { it.sc = nil; it.buf = nil }
+
+// labelIndexID decodes the element id of a label index key.
+func labelIndexID(k []byte) (any, error) {
+	r := reader{b: k[1:]}
+	r.uvarint()
+	id := r.id()
+	return id, r.err
+}
+
+// labelIndexIDBytes returns the encoded element id of a label index key.
+func labelIndexIDBytes(k []byte) ([]byte, error) {
+	r := reader{b: k[1:]}
+	r.uvarint()
+	id := r.idBytes()
+	return id, r.err
+}
+
+type edgeIter struct {
+	tx     *Tx
+	ranges []edgeRange
+	sc     *scanner
+	buf    []*value.Edge
+	label  *scanner // label-index scan, when set
+	err    error
+}
+
+type edgeRange struct {
+	in         bool // edge_in: key vertex is the in-vertex
+	start, end []byte
+}
+
+// ScanEdges implements GraphTx.
+func (tx *Tx) ScanEdges(label string) EdgeIter {
+	if err := tx.usable(); err != nil {
+		return &edgeIter{err: err}
+	}
+	if label == "" {
+		return &edgeIter{tx: tx, ranges: []edgeRange{{}}}
+	}
+	e, ok := tx.g.lookupName(nsEdgeLabel, label)
+	if !ok {
+		return &edgeIter{}
+	}
+	p := labelIndexKey(kindEdge, e.id, nil)
+	return &edgeIter{tx: tx, label: tx.newScanner(tx.g.t.labelIdx, p, kv.PrefixEnd(p), true)}
+}
+
+// adjRanges returns the key ranges of vid's edges.
+func (tx *Tx) adjRanges(vid any, dir Direction, labels []string) ([]edgeRange, error) {
+	vk, err := encodeID(vid)
+	if err != nil {
+		return nil, nil // no vertex has such an id
+	}
+	var dirs []bool
+	switch dir {
+	case Out:
+		dirs = []bool{false}
+	case In:
+		dirs = []bool{true}
+	case Both:
+		dirs = []bool{false, true}
+	default:
+		return nil, fmt.Errorf("storage: unknown direction %d: %w", dir, ErrInvalidArgument)
+	}
+	var rs []edgeRange
+	for _, in := range dirs {
+		if len(labels) == 0 {
+			p := adjPrefix(vk, 0, false)
+			rs = append(rs, edgeRange{in: in, start: p, end: kv.PrefixEnd(p)})
+			continue
+		}
+		seen := map[string]bool{}
+		for _, l := range labels {
+			if seen[l] {
+				continue
+			}
+			seen[l] = true
+			e, ok := tx.g.lookupName(nsEdgeLabel, l)
+			if !ok {
+				continue
+			}
+			p := adjPrefix(vk, e.id, true)
+			rs = append(rs, edgeRange{in: in, start: p, end: kv.PrefixEnd(p)})
+		}
+	}
+	return rs, nil
+}
+
+// EdgesOf implements GraphTx.
+func (tx *Tx) EdgesOf(vid any, dir Direction, labels []string) EdgeIter {
+	if err := tx.usable(); err != nil {
+		return &edgeIter{err: err}
+	}
+	rs, err := tx.adjRanges(vid, dir, labels)
+	if err != nil {
+		return &edgeIter{err: err}
+	}
+	return &edgeIter{tx: tx, ranges: rs}
+}
+
+func (it *edgeIter) Next() (*value.Edge, bool) {
+	for it.err == nil && it.tx != nil {
+		if len(it.buf) > 0 {
+			e := it.buf[0]
+			it.buf = it.buf[1:]
+			return e, true
+		}
+		if it.label != nil {
+			keys := it.label.nextPageKeys()
+			if len(keys) == 0 {
+				it.err = it.label.err
+				return nil, false
+			}
+			eids := make([][]byte, len(keys))
+			for i, k := range keys {
+				if eids[i], it.err = labelIndexIDBytes(k); it.err != nil {
+					return nil, false
+				}
+			}
+			it.buf, it.err = it.tx.edgesByKey(eids)
+			continue
+		}
+		if it.sc == nil {
+			if len(it.ranges) == 0 {
+				return nil, false
+			}
+			t := it.tx.g.t.edgeOut
+			if it.ranges[0].in {
+				t = it.tx.g.t.edgeIn
+			}
+			it.sc = it.tx.newScanner(t, it.ranges[0].start, it.ranges[0].end, false)
+		}
+		k, v, ok := it.sc.next()
+		if !ok {
+			if it.err = it.sc.err; it.err != nil {
+				return nil, false
+			}
+			it.sc = nil
+			it.ranges = it.ranges[1:]
+			continue
+		}
+		a, label, b, eid, err := parseAdjKey(k)
+		if err != nil {
+			it.err = err
+			return nil, false
+		}
+		ev, err := decodeEdgeVal(v)
+		if err != nil {
+			it.err = err
+			return nil, false
+		}
+		if it.ranges[0].in {
+			a, b = b, a
+		}
+		e, err := it.tx.g.toEdge(a, label, b, eid, ev)
+		if err != nil {
+			it.err = err
+			return nil, false
+		}
+		return e, true
+	}
+	return nil, false
+}
+
+func (it *edgeIter) Err() error { return it.err }
+func (it *edgeIter) Close()     { it.tx = nil; it.buf = nil; it.sc = nil }
+
+// Degree implements GraphTx: it counts keys without decoding values.
+func (tx *Tx) Degree(vid any, dir Direction, labels []string) (int64, error) {
+	if err := tx.usable(); err != nil {
+		return 0, err
+	}
+	rs, err := tx.adjRanges(vid, dir, labels)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, r := range rs {
+		t := tx.g.t.edgeOut
+		if r.in {
+			t = tx.g.t.edgeIn
+		}
+		c, err := tx.countRange(t, r.start, r.end)
+		if err != nil {
+			return 0, err
+		}
+		n += c
+	}
+	return n, nil
+}
+
+func (tx *Tx) countRange(t kv.Table, start, end []byte) (int64, error) {
+	if rc, ok := tx.kt.(kv.RangeCounter); ok {
+		n, err := rc.CountRange(t, start, end, 0)
+		return n, mapKVErr("storage: count "+t.Name, err)
+	}
+	sc := tx.newScanner(t, start, end, true)
+	sc.opts.Limit = 4096
+	var n int64
+	for {
+		_, _, ok := sc.next()
+		if !ok {
+			return n, sc.err
+		}
+		n++
+	}
+}
+
+// AdjacentIDs returns the ids of the vertices adjacent to vid (one per
+// edge, so repeated for parallel edges), decoding keys only.
+func (tx *Tx) AdjacentIDs(vid any, dir Direction, labels []string) ([]any, error) {
+	if err := tx.usable(); err != nil {
+		return nil, err
+	}
+	rs, err := tx.adjRanges(vid, dir, labels)
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for _, r := range rs {
+		t := tx.g.t.edgeOut
+		if r.in {
+			t = tx.g.t.edgeIn
+		}
+		sc := tx.newScanner(t, r.start, r.end, true)
+		for {
+			k, _, ok := sc.next()
+			if !ok {
+				break
+			}
+			_, _, other, _, err := parseAdjKey(k)
+			if err != nil {
+				return nil, err
+			}
+			id, _, err := decodeID(other)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, id)
+		}
+		if sc.err != nil {
+			return nil, sc.err
+		}
+	}
+	return out, nil
+}
+
+// vertexLabelOf returns the label id of an existing vertex (encoded id),
+// or ErrVertexNotFound.
+func (tx *Tx) vertexLabelOf(vk []byte, id any) (uint32, error) {
+	if l, ok := tx.known[string(vk)]; ok {
+		return l, nil
+	}
+	b, err := tx.kt.Get(tx.g.t.vertex, vk)
+	if errors.Is(err, kv.ErrKeyNotFound) {
+		return 0, fmt.Errorf("storage: vertex %v: %w", id, ErrVertexNotFound)
+	}
+	if err != nil {
+		return 0, mapKVErr("storage: get vertex", err)
+	}
+	l, err := rowLabel(b)
+	if err != nil {
+		return 0, err
+	}
+	tx.known[string(vk)] = l
+	return l, nil
+}

@@ -1,0 +1,750 @@
+package traversal
+
+import (
+	"github.com/kvtgraph/kvtgraph/storage/value"
+	"github.com/kvtgraph/kvtgraph/traversal/fn"
+)
+
+// scopeValue resolves key for select()/where(): the current map's entry,
+// then a side-effect, then path labels (with pop).
+func (x *exec) scopeValue(t *trav, pop, key string, mapFirst bool) (any, bool) {
+	if m, ok := t.val.(*value.Map); ok {
+		if v, ok := m.Get(key); ok {
+			return v, true
+		}
+	}
+	if v, ok := x.seValue(key); ok {
+		return v, true
+	}
+	if t.path != nil && t.path.hasLabel(key) {
+		objs := t.path.get(key)
+		switch pop {
+		case "first":
+			return objs[0], true
+		case "all":
+			return objs, true
+		case "mixed":
+			if len(objs) == 1 {
+				return objs[0], true
+			}
+			return objs, true
+		default:
+			return objs[len(objs)-1], true
+		}
+	}
+	return nil, false
+}
+
+func init() {
+	register("constant", func(c *compiler, args []any) (step, error) {
+		if len(args) != 1 {
+			return nil, errorf("constant", "expected one value")
+		}
+		v := args[0]
+		return &mapStep{f: func(x *exec, t *trav) (any, bool) { return copySack(v), true }}, nil
+	})
+	register("inject", func(c *compiler, args []any) (step, error) {
+		vals := append([]any{}, args...)
+		return &injectStep{vals: vals}, nil
+	})
+	register("unfold", func(c *compiler, args []any) (step, error) {
+		return &flatMapStep{f: func(x *exec, t *trav) valIter { return unfoldVals(t.val) }}, nil
+	})
+	register("path", func(c *compiler, args []any) (step, error) {
+		c.needFull = true
+		return &pathStep{}, nil
+	})
+	register("select", func(c *compiler, args []any) (step, error) {
+		pop := "last"
+		if len(args) > 0 {
+			if p, ok := enumArg(args[0], "Pop"); ok {
+				pop = p
+				args = args[1:]
+			}
+		}
+		if len(args) == 1 {
+			if col, ok := enumArg(args[0], "Column"); ok {
+				return &mapStep{f: func(x *exec, t *trav) (any, bool) { return columnValue("select", col, t.val), true }}, nil
+			}
+			if isTraversal(args[0]) {
+				p, err := c.child("select", args[0])
+				if err != nil {
+					return nil, err
+				}
+				c.needLabels = true
+				return &selectStep{pop: pop, keyTrav: p}, nil
+			}
+		}
+		keys, err := argStrings("select", args)
+		if err != nil {
+			return nil, err
+		}
+		if len(keys) == 0 {
+			return nil, errorf("select", "expected at least one key")
+		}
+		c.needLabels = true
+		return &selectStep{pop: pop, keys: keys}, nil
+	})
+	register("project", func(c *compiler, args []any) (step, error) {
+		keys, err := argStrings("project", args)
+		if err != nil {
+			return nil, err
+		}
+		if len(keys) == 0 {
+			return nil, errorf("project", "expected at least one key")
+		}
+		return &projectStep{keys: keys}, nil
+	})
+	register("loops", func(c *compiler, args []any) (step, error) {
+		name := ""
+		if len(args) > 0 {
+			s, err := argString("loops", args, 0)
+			if err != nil {
+				return nil, err
+			}
+			name = s
+		}
+		return &mapStep{f: func(x *exec, t *trav) (any, bool) { return int32(t.loopCount(name)), true }}, nil
+	})
+	register("sack", func(c *compiler, args []any) (step, error) {
+		if len(args) == 0 {
+			return &mapStep{f: func(x *exec, t *trav) (any, bool) { return t.sack, true }}, nil
+		}
+		op, ok := enumArg(args[0], "Operator")
+		if !ok {
+			return nil, errorf("sack", "expected an Operator, got %s", typeName(args[0]))
+		}
+		s := &sackStep{op: op}
+		return s, nil
+	})
+	register("index", func(c *compiler, args []any) (step, error) {
+		s := &indexStep{}
+		return s, nil
+	})
+	register("element", func(c *compiler, args []any) (step, error) {
+		return &mapStep{f: func(x *exec, t *trav) (any, bool) {
+			switch p := t.val.(type) {
+			case *value.VertexProperty:
+				if p.Vertex != nil {
+					return p.Vertex, true
+				}
+			case *value.Property:
+				if p.Element != nil {
+					return p.Element, true
+				}
+			}
+			throwf("element", "expected a Property but got %s", typeName(t.val))
+			return nil, false
+		}}, nil
+	})
+	register("map", func(c *compiler, args []any) (step, error) {
+		if len(args) != 1 {
+			return nil, errorf("map", "expected one traversal")
+		}
+		p, err := c.child("map", args[0])
+		if err != nil {
+			return nil, err
+		}
+		return &mapStep{f: func(x *exec, t *trav) (any, bool) { return x.evalFirst(p, t) }}, nil
+	})
+	register("flatMap", func(c *compiler, args []any) (step, error) {
+		if len(args) != 1 {
+			return nil, errorf("flatMap", "expected one traversal")
+		}
+		p, err := c.child("flatMap", args[0])
+		if err != nil {
+			return nil, err
+		}
+		return &flatMapStep{f: func(x *exec, t *trav) valIter {
+			it := p.open(x, sliceIter([]*trav{subStart(t)}))
+			return func() (any, bool) {
+				r := it.next()
+				if r == nil {
+					return nil, false
+				}
+				return r.val, true
+			}
+		}}, nil
+	})
+	register("sideEffect", func(c *compiler, args []any) (step, error) {
+		if len(args) != 1 {
+			return nil, errorf("sideEffect", "expected one traversal")
+		}
+		p, err := c.child("sideEffect", args[0])
+		if err != nil {
+			return nil, err
+		}
+		return &filterStep{f: func(x *exec, t *trav) bool {
+			it := p.open(x, sliceIter([]*trav{subStart(t)}))
+			for r := it.next(); r != nil; r = it.next() {
+			}
+			return true
+		}}, nil
+	})
+	register("local", func(c *compiler, args []any) (step, error) {
+		if len(args) != 1 {
+			return nil, errorf("local", "expected one traversal")
+		}
+		p, err := c.child("local", args[0])
+		if err != nil {
+			return nil, err
+		}
+		return &travStep{f: func(x *exec, t *trav) iter { return x.evalIter(p, t) }}, nil
+	})
+	register("aggregate", func(c *compiler, args []any) (step, error) {
+		local, rest := scopeArg(args)
+		k, err := argString("aggregate", rest, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &aggregateStep{key: k, local: local}, nil
+	})
+	register("store", func(c *compiler, args []any) (step, error) {
+		k, err := argString("store", args, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &aggregateStep{key: k, local: true}, nil
+	})
+	register("cap", func(c *compiler, args []any) (step, error) {
+		keys, err := argStrings("cap", args)
+		if err != nil {
+			return nil, err
+		}
+		if len(keys) == 0 {
+			return nil, errorf("cap", "expected at least one side-effect key")
+		}
+		return reducer(func(x *exec, ts []*trav) (any, bool) {
+			if len(keys) == 1 {
+				v, ok := x.seValue(keys[0])
+				if !ok {
+					throwf("cap", "the side-effect key %q does not exist", keys[0])
+				}
+				return v, true
+			}
+			m := value.NewMap()
+			for _, k := range keys {
+				v, ok := x.seValue(k)
+				if !ok {
+					throwf("cap", "the side-effect key %q does not exist", k)
+				}
+				m.Put(k, v)
+			}
+			return m, true
+		}), nil
+	})
+	register("sample", func(c *compiler, args []any) (step, error) {
+		local, rest := scopeArg(args)
+		if len(rest) != 1 {
+			return nil, errorf("sample", "expected the sample size")
+		}
+		n, ok := toInt64(rest[0])
+		if !ok {
+			return nil, errorf("sample", "the sample size must be a number")
+		}
+		return &sampleStep{n: n, local: local}, nil
+	})
+	register("math", func(c *compiler, args []any) (step, error) {
+		expr, err := argString("math", args, 0)
+		if err != nil {
+			return nil, err
+		}
+		me, err := fn.ParseMath(expr)
+		if err != nil {
+			return nil, errorf("math", "%v", err)
+		}
+		for _, v := range me.Vars() {
+			if v != "_" {
+				c.needLabels = true
+			}
+		}
+		return &mathStep{expr: me}, nil
+	})
+}
+
+func unfoldVals(v any) valIter {
+	switch t := v.(type) {
+	case *value.Map:
+		es := t.Entries()
+		out := make([]any, len(es))
+		for i, e := range es {
+			out[i] = &mapEntry{k: e.Key, v: e.Value}
+		}
+		return sliceVals(out)
+	case nil:
+		return sliceVals([]any{nil})
+	}
+	if its, ok := items(v); ok {
+		return sliceVals(its)
+	}
+	return sliceVals([]any{v})
+}
+
+// injectStep emits the injected values; mid-traversal it passes its input
+// through after them.
+type injectStep struct {
+	stepBase
+	vals []any
+}
+
+func (s *injectStep) open(x *exec, in iter) iter {
+	done := false
+	var pending iter
+	return iterFunc(func() *trav {
+		for {
+			if pending != nil {
+				if t := pending.next(); t != nil {
+					return t
+				}
+				pending = nil
+			}
+			if !done {
+				done = true
+				ts := make([]*trav, len(s.vals))
+				for i, v := range s.vals {
+					ts[i] = x.newTrav(copySack(v), s.labels)
+				}
+				pending = sliceIter(ts)
+				continue
+			}
+			t := in.next()
+			if t == nil {
+				return nil
+			}
+			if isRoot(t) {
+				continue
+			}
+			return x.label(t, s.labels)
+		}
+	})
+}
+
+// pathStep implements path() with by() and from()/to().
+type pathStep struct {
+	stepBase
+	bys      []*byMod
+	from, to string
+}
+
+func (s *pathStep) addBy(c *compiler, args []any) error {
+	b, err := c.parseBy("path", args)
+	if err != nil {
+		return err
+	}
+	s.bys = append(s.bys, b)
+	return nil
+}
+
+func (s *pathStep) addFromTo(c *compiler, from bool, a any) error {
+	l, ok := a.(string)
+	if !ok {
+		return errorf("path", "from()/to() expect a label, got %s", typeName(a))
+	}
+	if from {
+		s.from = l
+	} else {
+		s.to = l
+	}
+	return nil
+}
+
+func (s *pathStep) open(x *exec, in iter) iter {
+	m := &mapStep{stepBase: s.stepBase, f: func(x *exec, t *trav) (any, bool) {
+		p := t.path.toValue()
+		if s.from != "" || s.to != "" {
+			its := t.path.items()
+			start, end := 0, len(its)
+			if s.from != "" {
+				start = -1
+				for i, n := range its {
+					if containsStr(n.labels, s.from) {
+						start = i
+						break
+					}
+				}
+			}
+			if s.to != "" && start >= 0 {
+				end = -1
+				for i := start; i < len(its); i++ {
+					if containsStr(its[i].labels, s.to) {
+						end = i + 1
+						break
+					}
+				}
+			}
+			if start < 0 || end < 0 {
+				p = &value.Path{Labels: [][]string{}, Objects: []any{}}
+			} else {
+				p = &value.Path{Labels: p.Labels[start:end], Objects: p.Objects[start:end]}
+			}
+		}
+		if len(s.bys) > 0 {
+			np := &value.Path{Labels: p.Labels, Objects: make([]any, len(p.Objects))}
+			for i, o := range p.Objects {
+				v, ok := x.applyBy("path", s.bys[i%len(s.bys)], o, t)
+				if !ok {
+					throwf("path", "The provided traverser does not map to a value: %s[%s]->%s", typeName(o), javaStr(o), "by()")
+				}
+				np.Objects[i] = v
+			}
+			p = np
+		}
+		return p, true
+	}}
+	return m.open(x, in)
+}
+
+// selectStep implements select(keys...) and select(traversal).
+type selectStep struct {
+	stepBase
+	pop     string
+	keys    []string
+	keyTrav *pipeline
+	bys     []*byMod
+}
+
+func (s *selectStep) addBy(c *compiler, args []any) error {
+	b, err := c.parseBy("select", args)
+	if err != nil {
+		return err
+	}
+	s.bys = append(s.bys, b)
+	return nil
+}
+
+func (s *selectStep) open(x *exec, in iter) iter {
+	m := &mapStep{stepBase: s.stepBase, f: func(x *exec, t *trav) (any, bool) {
+		keys := s.keys
+		if s.keyTrav != nil {
+			k, ok := x.evalFirst(s.keyTrav, t)
+			if !ok {
+				return nil, false
+			}
+			ks, ok := k.(string)
+			if !ok {
+				return nil, false
+			}
+			keys = []string{ks}
+		}
+		if len(keys) == 1 {
+			v, ok := x.scopeValue(t, s.pop, keys[0], true)
+			if !ok {
+				return nil, false
+			}
+			if len(s.bys) > 0 {
+				return x.applyBy("select", s.bys[0], v, t)
+			}
+			return v, true
+		}
+		out := value.NewMap()
+		for i, k := range keys {
+			v, ok := x.scopeValue(t, s.pop, k, true)
+			if !ok {
+				return nil, false
+			}
+			if len(s.bys) > 0 {
+				v, ok = x.applyBy("select", s.bys[i%len(s.bys)], v, t)
+				if !ok {
+					return nil, false
+				}
+			}
+			out.Put(k, v)
+		}
+		return out, true
+	}}
+	return m.open(x, in)
+}
+
+// projectStep implements project(keys...).by()...
+type projectStep struct {
+	stepBase
+	keys []string
+	bys  []*byMod
+}
+
+func (s *projectStep) addBy(c *compiler, args []any) error {
+	b, err := c.parseBy("project", args)
+	if err != nil {
+		return err
+	}
+	s.bys = append(s.bys, b)
+	return nil
+}
+
+func (s *projectStep) open(x *exec, in iter) iter {
+	m := &mapStep{stepBase: s.stepBase, f: func(x *exec, t *trav) (any, bool) {
+		out := value.NewMap()
+		for i, k := range s.keys {
+			var b *byMod
+			if len(s.bys) > 0 {
+				b = s.bys[i%len(s.bys)]
+			}
+			v, ok := x.applyBy("project", b, t.val, t)
+			if !ok {
+				continue
+			}
+			out.Put(k, v)
+		}
+		return out, true
+	}}
+	return m.open(x, in)
+}
+
+// sackStep implements sack(Operator).by(...).
+type sackStep struct {
+	stepBase
+	op string
+	by *byMod
+}
+
+func (s *sackStep) addBy(c *compiler, args []any) error {
+	b, err := c.parseBy("sack", args)
+	if err != nil {
+		return err
+	}
+	s.by = b
+	return nil
+}
+
+func (s *sackStep) open(x *exec, in iter) iter {
+	f := &travStep{stepBase: s.stepBase, f: func(x *exec, t *trav) iter {
+		v, ok := x.applyBy("sack", s.by, t.val, t)
+		if !ok {
+			return sliceIter([]*trav{t})
+		}
+		r, err := fn.ApplyOperator(s.op, t.sack, v)
+		if err != nil {
+			throwf("sack", "%v", err)
+		}
+		c := t.clone()
+		c.sack = r
+		c.hasSack = true
+		return sliceIter([]*trav{c})
+	}}
+	return f.open(x, in)
+}
+
+// indexStep implements index(): pairs each list item with its position,
+// or (with(indexer, map)) builds an index → item map.
+type indexStep struct {
+	stepBase
+	asMap bool
+}
+
+func (s *indexStep) addWith(c *compiler, key string, val any) error {
+	if key == "~tinkerpop.index.indexer" {
+		n, _ := toInt64(val)
+		s.asMap = n == 1
+	}
+	return nil
+}
+
+func (s *indexStep) open(x *exec, in iter) iter {
+	m := &mapStep{stepBase: s.stepBase, f: func(x *exec, t *trav) (any, bool) {
+		vals, ok := items(t.val)
+		if !ok {
+			vals = []any{t.val}
+		}
+		if m, ok := t.val.(*value.Map); ok {
+			vals = nil
+			for _, e := range m.Entries() {
+				vals = append(vals, &mapEntry{k: e.Key, v: e.Value})
+			}
+		}
+		if s.asMap {
+			out := value.NewMap()
+			for i, v := range vals {
+				out.Put(int32(i), v)
+			}
+			return out, true
+		}
+		out := make([]any, len(vals))
+		for i, v := range vals {
+			out[i] = []any{v, int32(i)}
+		}
+		return out, true
+	}}
+	return m.open(x, in)
+}
+
+// aggregateStep implements aggregate(global/local) into a bulkSet.
+type aggregateStep struct {
+	stepBase
+	key   string
+	local bool
+	by    *byMod
+}
+
+func (s *aggregateStep) addBy(c *compiler, args []any) error {
+	b, err := c.parseBy("aggregate", args)
+	if err != nil {
+		return err
+	}
+	s.by = b
+	return nil
+}
+
+func (x *exec) aggregateInto(key string) *bulkSet {
+	se := x.se[key]
+	if se == nil {
+		bs := newBulkSet()
+		x.putSE(key, bs, "")
+		return bs
+	}
+	if bs, ok := se.val.(*bulkSet); ok {
+		return bs
+	}
+	// An initial withSideEffect collection: convert to a bulkSet.
+	bs := newBulkSet()
+	if its, ok := items(se.val); ok {
+		for _, it := range its {
+			bs.add(it, 1)
+		}
+	}
+	se.val = bs
+	return bs
+}
+
+func (s *aggregateStep) add(x *exec, bs *bulkSet, t *trav) {
+	v, ok := x.applyBy("aggregate", s.by, t.val, t)
+	if !ok {
+		return
+	}
+	if se := x.se[s.key]; se != nil && se.reducer != "" {
+		r, err := fn.ApplyOperator(se.reducer, se.val, v)
+		if err != nil {
+			throwf("aggregate", "%v", err)
+		}
+		se.val = r
+		return
+	}
+	bs.add(v, t.bulk)
+}
+
+func (s *aggregateStep) open(x *exec, in iter) iter {
+	var bs *bulkSet
+	if se := x.se[s.key]; se == nil || se.reducer == "" {
+		bs = x.aggregateInto(s.key)
+	}
+	if s.local {
+		f := &filterStep{stepBase: s.stepBase, f: func(x *exec, t *trav) bool {
+			s.add(x, bs, t)
+			return true
+		}}
+		return f.open(x, in)
+	}
+	b := &barrierStep{stepBase: s.stepBase, reduce: func(x *exec, in iter) []*trav {
+		ts := drain(x, in)
+		for _, t := range ts {
+			s.add(x, bs, t)
+		}
+		return ts
+	}}
+	return b.open(x, in)
+}
+
+// sampleStep implements sample(n) and sample(local, n).
+type sampleStep struct {
+	stepBase
+	n     int64
+	local bool
+	by    *byMod
+}
+
+func (s *sampleStep) addBy(c *compiler, args []any) error {
+	b, err := c.parseBy("sample", args)
+	if err != nil {
+		return err
+	}
+	s.by = b
+	return nil
+}
+
+func (s *sampleStep) open(x *exec, in iter) iter {
+	if s.local {
+		m := &mapStep{stepBase: s.stepBase, f: func(x *exec, t *trav) (any, bool) {
+			vals, ok := items(t.val)
+			if !ok {
+				return t.val, true
+			}
+			vals = append([]any{}, vals...)
+			x.rng.Shuffle(len(vals), func(i, j int) { vals[i], vals[j] = vals[j], vals[i] })
+			if int64(len(vals)) > s.n {
+				vals = vals[:s.n]
+			}
+			return vals, true
+		}}
+		return m.open(x, in)
+	}
+	b := &barrierStep{stepBase: s.stepBase, reduce: func(x *exec, in iter) []*trav {
+		var units []*trav
+		for _, t := range drain(x, in) {
+			for i := int64(0); i < t.bulk; i++ {
+				c := t.clone()
+				c.bulk = 1
+				units = append(units, c)
+			}
+		}
+		if int64(len(units)) <= s.n {
+			return units
+		}
+		x.rng.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
+		return units[:s.n]
+	}}
+	return b.open(x, in)
+}
+
+// mathStep implements math(expr) with by() modulators for variables.
+type mathStep struct {
+	stepBase
+	expr *fn.MathExpr
+	bys  []*byMod
+}
+
+func (s *mathStep) addBy(c *compiler, args []any) error {
+	b, err := c.parseBy("math", args)
+	if err != nil {
+		return err
+	}
+	s.bys = append(s.bys, b)
+	return nil
+}
+
+func (s *mathStep) open(x *exec, in iter) iter {
+	m := &mapStep{stepBase: s.stepBase, f: func(x *exec, t *trav) (any, bool) {
+		vars := map[string]float64{}
+		for i, name := range s.expr.Vars() {
+			var v any
+			if name == "_" {
+				v = t.val
+			} else {
+				var ok bool
+				v, ok = x.scopeValue(t, "last", name, true)
+				if !ok {
+					throwf("math", "Neither the map, sideEffects, nor path has a %s-key", name)
+				}
+			}
+			if len(s.bys) > 0 {
+				var ok bool
+				v, ok = x.applyBy("math", s.bys[i%len(s.bys)], v, t)
+				if !ok {
+					return nil, false
+				}
+			}
+			f, ok := fn.ToFloat64(v)
+			if !ok {
+				f, ok = toFloat(v)
+			}
+			if !ok {
+				throwf("math", "The variable %s must resolve to a number, got %s", name, typeName(v))
+			}
+			vars[name] = f
+		}
+		r, err := s.expr.Eval(vars)
+		if err != nil {
+			throwf("math", "%v", err)
+		}
+		return r, true
+	}}
+	return m.open(x, in)
+}

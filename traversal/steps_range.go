@@ -1,0 +1,189 @@
+package traversal
+
+import (
+	"github.com/kvtgraph/kvtgraph/storage/value"
+)
+
+func init() {
+	register("limit", func(c *compiler, args []any) (step, error) {
+		local, rest := scopeArg(args)
+		if len(rest) != 1 {
+			return nil, errorf("limit", "expected the number of results")
+		}
+		n, ok := toInt64(rest[0])
+		if !ok {
+			return nil, errorf("limit", "the limit must be a number, got %s", typeName(rest[0]))
+		}
+		return newRange("limit", local, 0, n), nil
+	})
+	register("range", func(c *compiler, args []any) (step, error) {
+		local, rest := scopeArg(args)
+		if len(rest) != 2 {
+			return nil, errorf("range", "expected low and high bounds")
+		}
+		lo, ok1 := toInt64(rest[0])
+		hi, ok2 := toInt64(rest[1])
+		if !ok1 || !ok2 {
+			return nil, errorf("range", "the bounds must be numbers")
+		}
+		if hi != -1 && hi < lo {
+			return nil, errorf("range", "Not a legal range: [%d, %d]", lo, hi)
+		}
+		return newRange("range", local, lo, hi), nil
+	})
+	register("skip", func(c *compiler, args []any) (step, error) {
+		local, rest := scopeArg(args)
+		if len(rest) != 1 {
+			return nil, errorf("skip", "expected the number to skip")
+		}
+		n, ok := toInt64(rest[0])
+		if !ok {
+			return nil, errorf("skip", "the number must be a number, got %s", typeName(rest[0]))
+		}
+		return newRange("skip", local, n, -1), nil
+	})
+	register("tail", func(c *compiler, args []any) (step, error) {
+		local, rest := scopeArg(args)
+		n := int64(1)
+		if len(rest) > 0 {
+			var ok bool
+			n, ok = toInt64(rest[0])
+			if !ok {
+				return nil, errorf("tail", "the number must be a number, got %s", typeName(rest[0]))
+			}
+		}
+		if local {
+			return &mapStep{f: func(x *exec, t *trav) (any, bool) { return tailLocal(t.val, n) }}, nil
+		}
+		return &barrierStep{reduce: func(x *exec, in iter) []*trav {
+			ts := drain(x, in)
+			var out []*trav
+			remaining := n
+			for i := len(ts) - 1; i >= 0 && remaining > 0; i-- {
+				t := ts[i]
+				if t.bulk > remaining {
+					t = t.clone()
+					t.bulk = remaining
+				}
+				remaining -= t.bulk
+				out = append(out, t)
+			}
+			for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+				out[i], out[j] = out[j], out[i]
+			}
+			return out
+		}}, nil
+	})
+}
+
+func newRange(name string, local bool, lo, hi int64) step {
+	if local {
+		return &mapStep{stepBase: stepBase{name: name}, f: func(x *exec, t *trav) (any, bool) { return rangeLocal(t.val, lo, hi) }}
+	}
+	return &rangeStep{stepBase: stepBase{name: name}, lo: lo, hi: hi}
+}
+
+// rangeStep is the global range/limit/skip filter; bulk is split at the
+// bounds and upstream is not pulled once the high bound is reached.
+type rangeStep struct {
+	stepBase
+	lo, hi int64
+}
+
+func (s *rangeStep) open(x *exec, in iter) iter {
+	var seen int64
+	return iterFunc(func() *trav {
+		for {
+			if s.hi != -1 && seen >= s.hi {
+				return nil
+			}
+			t := in.next()
+			if t == nil {
+				return nil
+			}
+			start, end := seen, seen+t.bulk
+			seen = end
+			if end <= s.lo {
+				continue
+			}
+			from := start
+			if from < s.lo {
+				from = s.lo
+			}
+			to := end
+			if s.hi != -1 && to > s.hi {
+				to = s.hi
+			}
+			if to <= from {
+				continue
+			}
+			if to-from != t.bulk {
+				t = t.clone()
+				t.bulk = to - from
+			}
+			return x.label(t, s.labels)
+		}
+	})
+}
+
+func rangeLocal(v any, lo, hi int64) (any, bool) {
+	if m, ok := v.(*value.Map); ok {
+		out := value.NewMap()
+		for i, e := range m.Entries() {
+			if int64(i) >= lo && (hi == -1 || int64(i) < hi) {
+				out.Put(e.Key, e.Value)
+			}
+		}
+		return out, true
+	}
+	vals, ok := items(v)
+	if !ok {
+		return v, true
+	}
+	var out []any
+	for i, e := range vals {
+		if int64(i) >= lo && (hi == -1 || int64(i) < hi) {
+			out = append(out, e)
+		}
+	}
+	if hi != -1 && hi-lo == 1 {
+		if len(out) == 0 {
+			return nil, false
+		}
+		return out[0], true
+	}
+	if out == nil {
+		out = []any{}
+	}
+	return out, true
+}
+
+func tailLocal(v any, n int64) (any, bool) {
+	if m, ok := v.(*value.Map); ok {
+		es := m.Entries()
+		out := value.NewMap()
+		start := int64(len(es)) - n
+		if start < 0 {
+			start = 0
+		}
+		for _, e := range es[start:] {
+			out.Put(e.Key, e.Value)
+		}
+		return out, true
+	}
+	vals, ok := items(v)
+	if !ok {
+		return v, true
+	}
+	start := int64(len(vals)) - n
+	if start < 0 {
+		start = 0
+	}
+	if n == 1 {
+		if len(vals) == 0 {
+			return nil, false
+		}
+		return vals[len(vals)-1], true
+	}
+	return append([]any{}, vals[start:]...), true
+}
