@@ -178,7 +178,10 @@ func (d *indexDef) entries(elem []byte, label uint32, vals func(key uint32) []an
 // updateIndexes moves the index entries of one element from its old
 // property values to its new ones (nil funcs: no values).
 func (tx *Tx) updateIndexes(kind ElementKind, elem []byte, label uint32, old, new func(uint32) []any) error {
-	defs := tx.g.indexesFor(kind)
+	return tx.updateIndexDefs(tx.g.indexesFor(kind), kind, elem, label, old, new)
+}
+
+func (tx *Tx) updateIndexDefs(defs []*indexDef, kind ElementKind, elem []byte, label uint32, old, new func(uint32) []any) error {
 	if len(defs) == 0 {
 		return nil
 	}
@@ -189,6 +192,13 @@ func (tx *Tx) updateIndexes(kind ElementKind, elem []byte, label uint32, old, ne
 	if new == nil {
 		new = none
 	}
+	// Compute everything and run the unique checks before writing, so a
+	// violation leaves no partial index writes behind.
+	type plan struct {
+		d             *indexDef
+		before, after []idxEntry
+	}
+	plans := make([]plan, 0, len(defs))
 	for _, d := range defs {
 		before, err := d.entries(elem, label, old)
 		if err != nil {
@@ -198,6 +208,17 @@ func (tx *Tx) updateIndexes(kind ElementKind, elem []byte, label uint32, old, ne
 		if err != nil {
 			return err
 		}
+		if d.Kind == index.Unique {
+			for _, e := range after {
+				if err := tx.checkUnique(d, e, kind); err != nil {
+					return err
+				}
+			}
+		}
+		plans = append(plans, plan{d, before, after})
+	}
+	for _, pl := range plans {
+		d, before, after := pl.d, pl.before, pl.after
 		keep := make(map[string]bool, len(after))
 		for _, e := range after {
 			keep[string(e.key)] = true
@@ -222,11 +243,6 @@ func (tx *Tx) updateIndexes(kind ElementKind, elem []byte, label uint32, old, ne
 				continue
 			}
 			had[string(e.key)] = true
-			if d.Kind == index.Unique {
-				if err := tx.checkUnique(d, e, kind); err != nil {
-					return err
-				}
-			}
 			if err := tx.set(t, e.key, e.val); err != nil {
 				return mapKVErr("storage: index "+d.Name, err)
 			}
@@ -370,6 +386,7 @@ func (g *Graph) CreateIndex(ctx context.Context, def IndexDef) error {
 
 // backfill writes the entries of every existing element.
 func (g *Graph) backfill(ctx context.Context, d *indexDef) error {
+	only := []*indexDef{d}
 	var cursor []byte
 	for {
 		tx, err := g.BeginTx(ctx, TxOptions{})
@@ -397,7 +414,7 @@ func (g *Graph) backfill(ctx context.Context, d *indexDef) error {
 					tx.Rollback()
 					return err
 				}
-				err = tx.updateIndexes(VertexElement, k, row.label, nil, vertexVals(row))
+				err = tx.updateIndexDefs(only, VertexElement, k, row.label, nil, vertexVals(row))
 				if err != nil {
 					tx.Rollback()
 					return err
@@ -414,7 +431,7 @@ func (g *Graph) backfill(ctx context.Context, d *indexDef) error {
 				tx.Rollback()
 				return err
 			}
-			if err := tx.updateIndexes(EdgeElement, eid, label, nil, edgeVals(ev.props)); err != nil {
+			if err := tx.updateIndexDefs(only, EdgeElement, eid, label, nil, edgeVals(ev.props)); err != nil {
 				tx.Rollback()
 				return err
 			}

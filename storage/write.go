@@ -241,11 +241,11 @@ func (tx *Tx) AddEdge(id any, label string, outV, inV any, props []KeyValue) (*v
 		ev.props = setProp(ev.props, ke.id, vals[i])
 	}
 	ref := &edgeRef{out: ok, label: le.id, in: ik}
+	if err := tx.putEdgeVal(ref, ek, nil, ev); err != nil {
+		return nil, err // index checks run before any write
+	}
 	if err := tx.set(tx.g.t.edge, ek, ref.encode()); err != nil {
 		return nil, mapKVErr("storage: add edge", err)
-	}
-	if err := tx.putEdgeVal(ref, ek, nil, ev); err != nil {
-		return nil, err
 	}
 	if err := tx.set(tx.g.t.labelIdx, labelIndexKey(kindEdge, le.id, ek), nil); err != nil {
 		return nil, mapKVErr("storage: add edge", err)
@@ -383,11 +383,13 @@ func (tx *Tx) SetVertexProperty(vid any, card Cardinality, id any, key string, v
 	}
 	var pk []byte
 	if id == nil {
-		pid, err := tx.g.nextID(tx.ctx)
-		if err != nil {
-			return nil, err
+		for pk == nil || findVPKey(row, pk) >= 0 {
+			pid, err := tx.g.nextID(tx.ctx)
+			if err != nil {
+				return nil, err
+			}
+			pk, _ = appendID(nil, pid)
 		}
-		pk, _ = appendID(nil, pid)
 	} else {
 		n, err := normalizeID(id)
 		if err != nil {
@@ -492,6 +494,10 @@ func findVP(row *vertexRow, vpid any) int {
 	if err != nil {
 		return -1
 	}
+	return findVPKey(row, pk)
+}
+
+func findVPKey(row *vertexRow, pk []byte) int {
 	for i, p := range row.props {
 		if string(p.id) == string(pk) {
 			return i

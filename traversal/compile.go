@@ -311,9 +311,15 @@ func collectionItems(v any) []any {
 // ---------------------------------------------------------------------------
 
 // Modulator interfaces implemented by steps that accept them.
-type byAccepter interface{ addBy(c *compiler, args []any) error }
-type optionAccepter interface{ addOption(c *compiler, args []any) error }
-type withAccepter interface{ addWith(c *compiler, key string, val any) error }
+type byAccepter interface {
+	addBy(c *compiler, args []any) error
+}
+type optionAccepter interface {
+	addOption(c *compiler, args []any) error
+}
+type withAccepter interface {
+	addWith(c *compiler, key string, val any) error
+}
 type fromToAccepter interface {
 	addFromTo(c *compiler, from bool, arg any) error
 }

@@ -215,7 +215,11 @@ func newRun(ctx context.Context, t *Traversal, tx storage.GraphTx) *run {
 	r := &run{x: x}
 	func() {
 		defer r.recover()
-		r.out = t.root.open(x, sliceIter([]*trav{x.newTrav(nil, nil)}))
+		start := &trav{val: rootStart{}, bulk: 1}
+		if t.src.hasSack {
+			start.sack, start.hasSack = copySack(t.src.sackInit), true
+		}
+		r.out = t.root.open(x, sliceIter([]*trav{start}))
 	}()
 	if r.err != nil {
 		r.done = true

@@ -713,4 +713,3 @@ func (s *dedupStep) open(x *exec, in iter) iter {
 	}}
 	return f.open(x, in)
 }
-

@@ -190,5 +190,5 @@ func (t *trav) resetLoops() {
 	if len(t.loops) == 0 {
 		return
 	}
-	t.loops = t.loops[:len(t.loops)-1 : len(t.loops)-1]
+	t.loops = t.loops[: len(t.loops)-1 : len(t.loops)-1]
 }

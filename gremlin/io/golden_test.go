@@ -1,7 +1,6 @@
 package io
 
 import (
-	"bytes"
 	"flag"
 	"os"
 	"path/filepath"
@@ -101,6 +100,7 @@ type captureClient struct {
 
 var captureClients = []captureClient{
 	{dir: "gremlin-go", textMime: MimeGraphSONv3},
+	{dir: "npm-graphbinary", textMime: MimeGraphSONv3},
+	{dir: "npm-graphson3", textMime: MimeGraphSONv3},
+	{dir: "npm-graphson2", textMime: MimeGraphSONv2},
 }
-
-var _ = bytes.Equal

@@ -84,3 +84,48 @@ func TestGremlinGoCaptureValues(t *testing.T) {
 		t.Errorf("tx commit decoded to %s", describeRequest(req, fixedIDs))
 	}
 }
+
+// The same scenarios from npm gremlin 3.8.2 decode to the same values in
+// all three formats it speaks.
+func TestNpmCaptureValues(t *testing.T) {
+	basic := &value.Bytecode{Steps: []value.Instruction{
+		{Operator: "V", Args: []any{}},
+		{Operator: "has", Args: []any{"person", "name", "marko"}},
+		{Operator: "out", Args: []any{"knows"}},
+		{Operator: "values", Args: []any{"name"}},
+	}}
+	commit := &value.Bytecode{Sources: []value.Instruction{{Operator: "tx", Args: []any{"commit"}}}}
+	for _, c := range []string{"npm-graphbinary", "npm-graphson3", "npm-graphson2"} {
+		t.Run(c, func(t *testing.T) {
+			req := captured(t, c, "01-bytecode_basic.bin")
+			if req.Op != "bytecode" || req.Processor != "traversal" || !reflect.DeepEqual(req.Args["gremlin"], basic) {
+				t.Errorf("bytecode_basic: %s", describeRequest(req, fixedIDs))
+			}
+			req = captured(t, c, "02-bytecode_types.bin")
+			args := req.Args["gremlin"].(*value.Bytecode).Steps[0].Args
+			want := []any{int32(1), 2.5, int32(-7), int64(5000000000), "str", true, nil}
+			if !reflect.DeepEqual(args[:7], want) {
+				t.Errorf("inject args = %#v, want %#v", args[:7], want)
+			}
+			if ts, ok := args[7].(time.Time); !ok || !ts.Equal(time.Date(2023, 8, 8, 10, 15, 30, 0, time.UTC)) {
+				t.Errorf("date arg = %#v", args[7])
+			}
+			req = captured(t, c, "09-eval_options.bin")
+			b, err := req.StringMap("bindings")
+			if req.RequestID != uuid.MustParse("00112233-4455-6677-8899-aabbccddeeff") || err != nil || b["n"] != int32(5) {
+				t.Errorf("eval_options: %s", describeRequest(req, fixedIDs))
+			}
+			if n, ok := req.IntArg("batchSize"); !ok || n != 16 {
+				t.Errorf("batchSize = %v, %v", n, ok)
+			}
+			req = captured(t, c, "11-session_eval.bin")
+			if s, _ := req.StringArg("session"); req.Op != "close" || s != "6f1e1b2a-1111-4222-8333-944455556666" {
+				t.Errorf("session close: %s", describeRequest(req, fixedIDs))
+			}
+			req = captured(t, c, "13-tx.bin")
+			if req.Processor != "session" || !reflect.DeepEqual(req.Args["gremlin"], commit) {
+				t.Errorf("tx commit: %s", describeRequest(req, fixedIDs))
+			}
+		})
+	}
+}

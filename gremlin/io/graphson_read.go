@@ -396,13 +396,21 @@ func (r *gsReader) typed(t string, v any) (any, error) {
 		return r.explanation(v)
 	}
 	if prefix == "g" && strings.HasSuffix(name, "Strategy") {
-		conf, err := r.strategyConfig(v)
-		if err != nil {
-			return nil, err
-		}
 		class, ok := strategyPackages[name]
 		if !ok {
 			class = name
+		}
+		// npm gremlin 3.8 wraps the configuration: {"fqcn":..., "conf":{...}}.
+		if o, isObj := v.(map[string]any); isObj && len(o) == 2 {
+			if fqcn, ok := o["fqcn"].(string); ok {
+				if conf, ok := o["conf"]; ok {
+					class, v = fqcn, conf
+				}
+			}
+		}
+		conf, err := r.strategyConfig(v)
+		if err != nil {
+			return nil, err
 		}
 		return value.Strategy{Class: class, Config: conf}, nil
 	}

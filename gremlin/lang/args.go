@@ -801,7 +801,11 @@ func intLiteral(t token) (any, error) {
 		n.Neg(n)
 	}
 	rangeErr := func(typ, lo, hi string) error {
-		return &SyntaxError{Line: t.line, Column: t.col, Found: "'" + t.text + "'", Expected: "a " + typ + " literal in the range " + lo + ".." + hi}
+		article := "a "
+		if typ == "int" {
+			article = "an "
+		}
+		return &SyntaxError{Line: t.line, Column: t.col, Found: "'" + t.text + "'", Expected: article + typ + " literal in the range " + lo + ".." + hi}
 	}
 	switch suffix {
 	case 'b':

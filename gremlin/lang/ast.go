@@ -79,8 +79,9 @@ type Literal struct {
 	Value any
 }
 
-// EmptyQuery is the empty-string query (” or "") that the gremlin-lang
-// grammar allows as a whole query; it evaluates to nothing.
+// EmptyQuery is the empty-string query (a statement that is only an empty
+// string literal) that the gremlin-lang grammar allows as a whole query;
+// it evaluates to nothing.
 type EmptyQuery struct{}
 
 func (*Traversal) expr()  {}

@@ -117,12 +117,10 @@ func (p *parser) enter() error {
 func (p *parser) leave() { p.depth-- }
 
 func (p *parser) lambdaErr(t token) error {
-	end := t.off + 40
 	src := p.srcText(t)
-	if len(src) > 40 {
-		src = src[:40] + "..."
+	if r := []rune(src); len(r) > 40 {
+		src = string(r[:40]) + "..."
 	}
-	_ = end
 	return &LambdaError{Line: t.line, Column: t.col, Text: "'" + src + "'"}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -29,7 +30,10 @@ type Credentials struct {
 
 // dummyHash is compared against when the user is unknown, so a wrong user
 // name takes as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("kvtgraph-no-such-user"), MinBcryptCost)
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("kvtgraph-no-such-user"), MinBcryptCost)
+	return h
+})
 
 // LoadCredentials reads a credentials file.
 func LoadCredentials(path string) (*Credentials, error) {
@@ -92,7 +96,7 @@ func HashPassword(user, password string) (string, error) {
 func (c *Credentials) Authenticate(user, password string) error {
 	h, ok := c.hashes[user]
 	if !ok {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return errBadCredentials
 	}
 	if bcrypt.CompareHashAndPassword(h, []byte(password)) != nil {

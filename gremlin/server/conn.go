@@ -61,30 +61,38 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	if s.cfg.MaxConnections > 0 && len(s.conns) >= s.cfg.MaxConnections {
+	if s.cfg.MaxConnections > 0 && len(s.conns)+s.reserved >= s.cfg.MaxConnections {
 		s.mu.Unlock()
 		s.log.Warn("connection refused: limit reached", "remote", r.RemoteAddr, "limit", s.cfg.MaxConnections)
 		http.Error(w, fmt.Sprintf("too many connections (limit %d)", s.cfg.MaxConnections), http.StatusServiceUnavailable)
 		return
 	}
 	// Reserve the slot before upgrading so concurrent upgrades respect the limit.
-	c := &wsConn{s: s, remote: r.RemoteAddr}
-	s.conns[c] = struct{}{}
+	s.reserved++
 	s.mu.Unlock()
 
 	ws, err := s.upgrader.Upgrade(w, r, nil)
+	s.mu.Lock()
+	s.reserved--
 	if err != nil {
-		s.mu.Lock()
-		delete(s.conns, c)
 		s.mu.Unlock()
 		s.log.Debug("websocket upgrade failed", "remote", r.RemoteAddr, "err", err)
 		return
 	}
-	c.ws = ws
+	if s.draining {
+		s.mu.Unlock()
+		_ = ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
+		_ = ws.Close()
+		return
+	}
+	c := &wsConn{s: s, ws: ws, remote: r.RemoteAddr}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.out = make(chan frame, s.cfg.WriteQueue)
 	c.writerDone = make(chan struct{})
 	c.goneAway = make(chan struct{})
+	s.conns[c] = struct{}{}
+	s.mu.Unlock()
 	s.nconns.Add(1)
 	s.metrics.connections.Inc()
 	s.log.Debug("connection opened", "remote", c.remote)

@@ -67,9 +67,14 @@ type Session interface {
 // Eval/Submit: when it is cancelled (timeout, client gone) Next should
 // return false soon and Err the context's error.
 //
-// Close releases resources (rolling back if the end was not reached); the
-// server always calls it exactly once, possibly from another goroutine than
-// Next's after a timeout, but never concurrently with Next.
+// Close releases resources (rolling back if the end was not reached). The
+// server calls it exactly once, on the goroutine that called Next, after
+// the last call to Next, also when the request timed out or failed.
+//
+// The items are plain Gremlin values (storage/value types) for eval and
+// value.Traverser for bytecode. The server holds at most one batch of
+// items at a time and encodes it before asking for more, so an item may
+// reuse memory only after the next call to Next.
 type Results interface {
 	Next() (any, bool)
 	Err() error

@@ -173,10 +173,14 @@ func (s *Server) run(parent context.Context, t *task, exec func(ctx context.Cont
 }
 
 func (s *Server) observe(t *task, start time.Time) {
-	s.metrics.latency.WithLabelValues(t.req.Op).Observe(time.Since(start).Seconds())
-	if c := t.reply.finalCode(); c != 0 {
+	el := time.Since(start)
+	s.metrics.latency.WithLabelValues(t.req.Op).Observe(el.Seconds())
+	c := t.reply.finalCode()
+	if c != 0 {
 		s.metrics.response(c)
 	}
+	s.log.Debug("request", "requestId", t.req.RequestID, "transport", t.transport, "op", t.req.Op,
+		"processor", t.req.Processor, "code", c, "duration", el)
 }
 
 func timeoutMessage(req *gio.Request, d time.Duration) string {

@@ -31,6 +31,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	conns    map[*wsConn]struct{}
+	reserved int // upgrades in progress
 	draining bool
 	nconns   atomic.Int64
 

@@ -315,4 +315,3 @@ func (s *Server) execInSession(ctx context.Context, ss *session, t *task) error 
 	}
 	return unknownOp(t.req)
 }
-

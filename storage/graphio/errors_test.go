@@ -120,8 +120,8 @@ func TestGraphMLErrors(t *testing.T) {
 			`in.xml:4: invalid XML: unexpected EOF`},
 		{"empty label", head + `<node id="1"><data key="labelV"></data></node>` + tail,
 			`in.xml:4: <node> has an empty label`},
-		{"duplicate key", `<graphml><key id="k"/>` + "\n" + `<key id="k"/></graphml>`,
-			`in.xml:2: <key id="k"> is declared twice (first on line 1)`},
+		{"duplicate key", `<graphml><key id="k" for="node"/>` + "\n" + `<key id="k" for="node"/></graphml>`,
+			`in.xml:2: <key id="k" for="node"> is declared twice (first on line 1)`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Load(context.Background(), newFakeStore(), strings.NewReader(c.input), GraphML, LoadOptions{Name: "in.xml"})
@@ -188,6 +188,28 @@ func TestGraphMLDetails(t *testing.T) {
 	dump := dumpGraph(t, s, dumpOpts{})
 	if first := dump[0]; !strings.Contains(first, `label="rel" out=string:a in=string:b props={"f"=float32:2.5}`) {
 		t.Errorf("edge: %s", first)
+	}
+}
+
+// TinkerPop's GraphMLWriter gives a node key and an edge key of the same
+// name the same id; each applies to its own kind of element.
+func TestGraphMLSameKeyIDForNodesAndEdges(t *testing.T) {
+	in := `<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+<key id="labelV" for="node" attr.name="labelV" attr.type="string"></key>
+<key id="name" for="node" attr.name="name" attr.type="string"></key>
+<key id="labelE" for="edge" attr.name="labelE" attr.type="string"></key>
+<key id="name" for="edge" attr.name="name" attr.type="int"></key>
+<graph id="G" edgedefault="directed">
+<node id="1"><data key="labelV">a</data><data key="name">x</data></node>
+<edge id="2" source="1" target="1"><data key="labelE">e</data><data key="name">5</data></edge>
+</graph></graphml>`
+	s := newFakeStore()
+	if _, err := Load(context.Background(), s, strings.NewReader(in), GraphML, LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	wantProp(t, vertexByID(t, s, "1"), "name", "x")
+	if e := edgeByID(t, s, "2"); propsKey(e.Properties) != `{"name"=int32:5}` {
+		t.Errorf("edge props %s", propsKey(e.Properties))
 	}
 }
 

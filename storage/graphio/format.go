@@ -137,7 +137,7 @@ type Stats struct {
 	Vertices         int64
 	Edges            int64
 	VertexProperties int64 // vertex property values, multi-properties counted each
-	Transactions     int64 // committed transactions
+	Transactions     int64 // transactions committed by Load (a store's bulk loader may split them further)
 	Bytes            int64 // input bytes read
 	Duration         time.Duration
 }

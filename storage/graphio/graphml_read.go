@@ -30,7 +30,8 @@ type gmlKey struct {
 type gmlReader struct {
 	l    *loader
 	dec  *xml.Decoder
-	keys map[string]*gmlKey
+	keys map[string]*gmlKey // by for + "|" + id: TinkerPop's GraphMLWriter declares a node and an edge key with the same id
+	byID map[string]*gmlKey // by id alone (first declared), the fallback GraphMLReader effectively uses
 	vKey string // vertex label key id
 	eKey string // edge label key id
 }
@@ -40,6 +41,7 @@ func (l *loader) readGraphML(r io.Reader) error {
 		l:    l,
 		dec:  xml.NewDecoder(r),
 		keys: make(map[string]*gmlKey),
+		byID: make(map[string]*gmlKey),
 		vKey: l.opts.VertexLabelKey,
 		eKey: l.opts.EdgeLabelKey,
 	}
@@ -182,8 +184,12 @@ func (g *gmlReader) key(se xml.StartElement) error {
 	if !ok || id == "" {
 		return g.errf(line, "<key> has no id attribute")
 	}
-	if prev, dup := g.keys[id]; dup {
-		return g.errf(line, "<key id=%q> is declared twice (first on line %d)", id, prev.line)
+	domain, ok := attr(se, "for")
+	if !ok {
+		domain = "all"
+	}
+	if prev, dup := g.keys[domain+"|"+id]; dup {
+		return g.errf(line, "<key id=%q for=%q> is declared twice (first on line %d)", id, domain, prev.line)
 	}
 	k := &gmlKey{line: line, typ: gmlString}
 	k.name, _ = attr(se, "attr.name")
@@ -195,7 +201,10 @@ func (g *gmlReader) key(se xml.StartElement) error {
 			return g.errf(line, "<key id=%q> has attr.type %q; want one of boolean, int, long, float, double, string", id, typ)
 		}
 	}
-	g.keys[id] = k
+	g.keys[domain+"|"+id] = k
+	if _, ok := g.byID[id]; !ok {
+		g.byID[id] = k
+	}
 	// <default> and <desc> children are not used.
 	if err := g.dec.Skip(); err != nil {
 		return g.wrapSkip(err)
@@ -272,7 +281,7 @@ func (g *gmlReader) elementData(what, labelKey string) (label string, hasLabel b
 			if !ok {
 				return "", false, nil, g.errf(line, "<data> inside <%s> has no key attribute", what)
 			}
-			k := g.keys[keyID]
+			k := g.lookupKey(what, keyID)
 			if k == nil && keyID != labelKey {
 				return "", false, nil, g.errf(line, "<data key=%q> inside <%s>: no <key id=%q> is declared before it", keyID, what, keyID)
 			}
@@ -312,6 +321,18 @@ func (g *gmlReader) elementData(what, labelKey string) (label string, hasLabel b
 			return label, hasLabel, props, nil
 		}
 	}
+}
+
+// lookupKey finds the key a <data> of a <node> or <edge> refers to: one
+// declared for that element kind, else for "all", else any.
+func (g *gmlReader) lookupKey(domain, id string) *gmlKey {
+	if k := g.keys[domain+"|"+id]; k != nil {
+		return k
+	}
+	if k := g.keys["all|"+id]; k != nil {
+		return k
+	}
+	return g.byID[id]
 }
 
 // text reads character data up to the end of the current element.

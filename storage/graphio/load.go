@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"time"
 
@@ -23,6 +22,12 @@ import (
 // also when it fails part way (Load is not atomic). Problems with the input
 // are *ParseError values naming the line; problems from the store name the
 // line of the element that could not be added and wrap the store's error.
+//
+// When g has a bulk-load entry point (*storage.Graph's BulkLoad), Load runs
+// inside it: the store may end transactions earlier than BatchSize to stay
+// within its limits, and Stats then count at least what was committed.
+// Otherwise Load opens the transactions itself through g.Begin, retries a
+// batch on conflicts and halves it when the store reports it too large.
 func Load(ctx context.Context, g storage.Store, r io.Reader, format Format, opts LoadOptions) (Stats, error) {
 	start := time.Now()
 	if g == nil {
@@ -31,23 +36,44 @@ func Load(ctx context.Context, g storage.Store, r io.Reader, format Format, opts
 	if err := ctx.Err(); err != nil {
 		return Stats{}, err
 	}
+	if format != GraphSON && format != GraphML {
+		return Stats{}, fmt.Errorf("graphio: unknown format %v", format)
+	}
 	l := newLoader(ctx, g, opts)
 	cr := &countingReader{r: r}
-	var err error
-	switch format {
-	case GraphSON:
-		err = l.readGraphSON(cr)
-	case GraphML:
-		err = l.readGraphML(cr)
-	default:
-		err = fmt.Errorf("graphio: unknown format %v", format)
+	run := func() error {
+		var err error
+		if format == GraphSON {
+			err = l.readGraphSON(cr)
+		} else {
+			err = l.readGraphML(cr)
+		}
+		if err == nil {
+			err = l.finish()
+		}
+		return err
 	}
-	if err == nil {
-		err = l.finish()
+	var err error
+	if bl, ok := g.(bulkLoader); ok {
+		// The store sizes transactions by its own limits; Load still ends
+		// a transaction every BatchSize writes.
+		err = bl.BulkLoad(ctx, func(tx storage.GraphTx) error {
+			l.bulk = tx
+			return run()
+		})
+	} else {
+		err = run()
 	}
 	l.stats.Bytes = cr.n
 	l.stats.Duration = time.Since(start)
 	return l.stats, err
+}
+
+// bulkLoader is implemented by stores with a bulk-load entry point
+// (*storage.Graph): fn's writes are committed in transactions the store
+// sizes by its limits; calling Commit inside fn ends one early.
+type bulkLoader interface {
+	BulkLoad(ctx context.Context, fn func(tx storage.GraphTx) error) error
 }
 
 type countingReader struct {
@@ -133,8 +159,9 @@ type loader struct {
 	name      string
 	batchSize int
 
+	bulk     storage.GraphTx // set when the store's BulkLoad drives the transactions
 	batch    []writeOp
-	seen     map[string]struct{}   // value.Key of every vertex id added
+	seen     map[string]struct{}   // idKey of every vertex id added
 	waiting  map[string][]*writeOp // edges waiting for the vertex keyed
 	nWaiting int
 	stats    Stats
@@ -237,6 +264,22 @@ func convertID(id any, t IDType) (any, error) {
 	return nil, fmt.Errorf("unknown id type %v", t)
 }
 
+// idKey is a map key for an id, distinct per type and value (value.Key
+// with fast paths for the common id types).
+func idKey(id any) string {
+	switch x := id.(type) {
+	case int32:
+		return "i" + strconv.FormatInt(int64(x), 10)
+	case int64:
+		return "l" + strconv.FormatInt(x, 10)
+	case string:
+		return "s" + x
+	case uuid.UUID:
+		return "u" + string(x[:])
+	}
+	return "k" + value.Key(id)
+}
+
 // validID reports whether v can be an element id.
 func validID(v any) bool {
 	switch v.(type) {
@@ -249,7 +292,7 @@ func validID(v any) bool {
 // addVertex queues a vertex and its properties (vps are opVertexProperty
 // ops with vid filled in), then releases the edges that waited for it.
 func (l *loader) addVertex(line int, id any, label string, props []storage.KeyValue, vps []writeOp) error {
-	k := value.Key(id)
+	k := idKey(id)
 	if _, dup := l.seen[k]; dup {
 		return l.parseErr(line, 0, "vertex id %s appears more than once", fmtID(id))
 	}
@@ -274,7 +317,7 @@ func (l *loader) addEdge(e *writeOp) error {
 
 func (l *loader) queueEdge(e *writeOp) {
 	for _, end := range [2]any{e.out, e.in} {
-		k := value.Key(end)
+		k := idKey(end)
 		if _, ok := l.seen[k]; !ok {
 			l.waiting[k] = append(l.waiting[k], e)
 			l.nWaiting++
@@ -295,9 +338,32 @@ func (l *loader) flush() error {
 	if len(l.batch) == 0 {
 		return nil
 	}
-	err := l.commitOps(l.batch)
+	var err error
+	if l.bulk != nil {
+		err = l.applyBulk(l.batch)
+	} else {
+		err = l.commitOps(l.batch)
+	}
 	l.batch = l.batch[:0]
 	return err
+}
+
+// applyBulk hands ops to the store's bulk-load transaction and ends the
+// transaction. There is no retry: a failed bulk batch is gone.
+func (l *loader) applyBulk(ops []writeOp) error {
+	if err := l.ctx.Err(); err != nil {
+		return err
+	}
+	for i := range ops {
+		if err := ops[i].apply(l.bulk); err != nil {
+			return fmt.Errorf("%s:%d: %s: %w", l.name, ops[i].line, ops[i].describe(), err)
+		}
+	}
+	if err := l.bulk.Commit(); err != nil {
+		return fmt.Errorf("graphio: committing %d writes (input lines %d-%d): %w", len(ops), ops[0].line, ops[len(ops)-1].line, err)
+	}
+	l.committed(ops)
+	return nil
 }
 
 // finish reports edges whose vertices never appeared, then commits the rest.
@@ -313,7 +379,7 @@ func (l *loader) finish() error {
 			}
 		}
 		end := first.in
-		if value.Key(first.out) == missing {
+		if idKey(first.out) == missing {
 			end = first.out
 		}
 		return l.parseErr(first.line, 0, "edge %s (label %q) refers to vertex %s, which the input does not contain (%d edge(s) in all refer to missing vertices)",
@@ -435,14 +501,4 @@ func (lr *lineReader) next() ([]byte, error) {
 		}
 		return b, nil
 	}
-}
-
-// sortedKeys is used for deterministic error messages.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -226,13 +226,11 @@ func (t *table) latest(key string) uint64 {
 }
 
 // put appends a version, keeping keys sorted. Caller holds mu.
-func (t *table) put(key string, v version, horizon uint64) {
+// New keys are collected in *fresh; the caller merges them with addKeys.
+func (t *table) put(key string, v version, horizon uint64, fresh *[]string) {
 	vs, ok := t.rows[key]
 	if !ok {
-		i := sort.SearchStrings(t.keys, key)
-		t.keys = append(t.keys, "")
-		copy(t.keys[i+1:], t.keys[i:])
-		t.keys[i] = key
+		*fresh = append(*fresh, key)
 	}
 	vs = append(vs, v)
 	// Drop versions no snapshot can see: keep the newest one at or below
@@ -270,4 +268,24 @@ func (r keyRange) contains(k string) bool {
 		return false
 	}
 	return r.end == nil || k < string(r.end)
+}
+
+// addKeys merges new keys into the sorted key list in one pass.
+func (t *table) addKeys(fresh []string) {
+	if len(fresh) == 0 {
+		return
+	}
+	sort.Strings(fresh)
+	merged := make([]string, 0, len(t.keys)+len(fresh))
+	i, j := 0, 0
+	for i < len(t.keys) || j < len(fresh) {
+		if j == len(fresh) || (i < len(t.keys) && t.keys[i] < fresh[j]) {
+			merged = append(merged, t.keys[i])
+			i++
+		} else {
+			merged = append(merged, fresh[j])
+			j++
+		}
+	}
+	t.keys = merged
 }

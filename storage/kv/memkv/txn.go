@@ -401,22 +401,37 @@ func (t *txn) Commit() error {
 	horizon := s.minActive()
 	for id, m := range t.writes {
 		tab := s.byID[id]
+		var fresh []string
 		for k, w := range m {
-			tab.put(k, version{ts: t.commitTs, val: w.val, del: w.del}, horizon)
+			tab.put(k, version{ts: t.commitTs, val: w.val, del: w.del}, horizon, &fresh)
 		}
+		if _, locked := t.locks[id]; !locked {
+			tab.addKeys(fresh)
+			continue
+		}
+		for k := range t.locks[id] {
+			if _, written := m[k]; written {
+				continue
+			}
+			v, ok := tab.visible(k, s.ts)
+			tab.put(k, version{ts: t.commitTs, val: v, del: !ok}, horizon, &fresh)
+		}
+		tab.addKeys(fresh)
 	}
 	for id, m := range t.locks {
+		if _, written := t.writes[id]; written {
+			continue
+		}
 		tab, ok := s.byID[id]
 		if !ok {
 			continue
 		}
+		var fresh []string
 		for k := range m {
-			if _, written := t.writes[id][k]; written {
-				continue
-			}
 			v, ok := tab.visible(k, s.ts)
-			tab.put(k, version{ts: t.commitTs, val: v, del: !ok}, horizon)
+			tab.put(k, version{ts: t.commitTs, val: v, del: !ok}, horizon, &fresh)
 		}
+		tab.addKeys(fresh)
 	}
 	return nil
 }

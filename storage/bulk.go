@@ -1,0 +1,132 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kvtgraph/kvtgraph/storage/value"
+)
+
+// BulkLoad runs fn with a GraphTx whose writes are committed in batches
+// sized by the store's declared limits (half of Capabilities.MaxTxnOps and
+// MaxTxnBytes, or Options.BulkBatchOps writes when unlimited). Reads see
+// earlier batches and the current one.
+//
+// A bulk load is not atomic: when fn or a batch commit fails, the batches
+// committed before stay, the current one is rolled back, and the error is
+// returned. Calling Commit inside fn ends the current batch early;
+// Rollback discards only the current batch. It is meant for loading into a
+// graph without concurrent writers.
+func (g *Graph) BulkLoad(ctx context.Context, fn func(tx GraphTx) error) error {
+	b := &bulkTx{g: g, ctx: ctx, maxOps: g.batchOps(), maxBytes: 64 << 20}
+	if m := g.caps.MaxTxnBytes; m > 0 {
+		b.maxBytes = m / 2
+	}
+	if err := b.begin(); err != nil {
+		return err
+	}
+	if err := fn(b); err != nil {
+		b.cur.Rollback()
+		return err
+	}
+	if err := b.cur.Commit(); err != nil {
+		return fmt.Errorf("storage: bulk load: batch %d: %w", b.batches+1, err)
+	}
+	return nil
+}
+
+type bulkTx struct {
+	g        *Graph
+	ctx      context.Context
+	cur      *Tx
+	maxOps   int
+	maxBytes int
+	batches  int
+}
+
+var _ GraphTx = (*bulkTx)(nil)
+
+func (b *bulkTx) begin() error {
+	tx, err := b.g.BeginTx(b.ctx, TxOptions{})
+	if err != nil {
+		return err
+	}
+	b.cur = tx
+	return nil
+}
+
+// after ends the batch once it reaches the limits.
+func (b *bulkTx) after(err error) error {
+	if err != nil {
+		return err
+	}
+	if b.cur.nops < b.maxOps && b.cur.nbytes < b.maxBytes {
+		return nil
+	}
+	return b.Commit()
+}
+
+func (b *bulkTx) Vertices(ids []any) ([]*value.Vertex, error) { return b.cur.Vertices(ids) }
+func (b *bulkTx) Edges(ids []any) ([]*value.Edge, error)      { return b.cur.Edges(ids) }
+func (b *bulkTx) ScanVertices(label string) VertexIter        { return b.cur.ScanVertices(label) }
+func (b *bulkTx) ScanEdges(label string) EdgeIter             { return b.cur.ScanEdges(label) }
+func (b *bulkTx) EdgesOf(vid any, dir Direction, labels []string) EdgeIter {
+	return b.cur.EdgesOf(vid, dir, labels)
+}
+func (b *bulkTx) Degree(vid any, dir Direction, labels []string) (int64, error) {
+	return b.cur.Degree(vid, dir, labels)
+}
+
+func (b *bulkTx) AddVertex(id any, label string, props []KeyValue) (*value.Vertex, error) {
+	v, err := b.cur.AddVertex(id, label, props)
+	return v, b.after(err)
+}
+
+func (b *bulkTx) AddEdge(id any, label string, outV, inV any, props []KeyValue) (*value.Edge, error) {
+	e, err := b.cur.AddEdge(id, label, outV, inV, props)
+	return e, b.after(err)
+}
+
+func (b *bulkTx) SetVertexProperty(vid any, card Cardinality, id any, key string, val any, meta []KeyValue) (*value.VertexProperty, error) {
+	p, err := b.cur.SetVertexProperty(vid, card, id, key, val, meta)
+	return p, b.after(err)
+}
+
+func (b *bulkTx) SetEdgeProperty(eid any, key string, val any) (*value.Property, error) {
+	p, err := b.cur.SetEdgeProperty(eid, key, val)
+	return p, b.after(err)
+}
+
+func (b *bulkTx) SetMetaProperty(vid, vpid any, key string, val any) (*value.Property, error) {
+	p, err := b.cur.SetMetaProperty(vid, vpid, key, val)
+	return p, b.after(err)
+}
+
+func (b *bulkTx) RemoveVertex(id any) error { return b.after(b.cur.RemoveVertex(id)) }
+func (b *bulkTx) RemoveEdge(id any) error   { return b.after(b.cur.RemoveEdge(id)) }
+func (b *bulkTx) RemoveVertexProperty(vid, vpid any) error {
+	return b.after(b.cur.RemoveVertexProperty(vid, vpid))
+}
+func (b *bulkTx) RemoveEdgeProperty(eid any, key string) error {
+	return b.after(b.cur.RemoveEdgeProperty(eid, key))
+}
+func (b *bulkTx) RemoveMetaProperty(vid, vpid any, key string) error {
+	return b.after(b.cur.RemoveMetaProperty(vid, vpid, key))
+}
+
+// Commit ends the current batch and starts the next.
+func (b *bulkTx) Commit() error {
+	b.batches++
+	if err := b.cur.Commit(); err != nil {
+		return fmt.Errorf("storage: bulk load: batch %d: %w", b.batches, err)
+	}
+	return b.begin()
+}
+
+// Rollback discards the current batch and starts the next.
+func (b *bulkTx) Rollback() error {
+	if err := b.cur.Rollback(); err != nil {
+		return err
+	}
+	return b.begin()
+}

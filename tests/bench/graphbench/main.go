@@ -1,0 +1,149 @@
+// Command graphbench measures the graph storage layer on a synthetic graph:
+// bulk-load rate, 2-hop out-count rate and resident memory per edge.
+//
+// The graph has -vertices vertices and -edges edges; out-degrees follow a
+// power law (edge sources drawn from a Zipf distribution), targets are
+// uniform. Each vertex has one of four labels and two properties (uid long,
+// name string) with an exact index on uid; each edge one of three labels
+// and a weight double.
+//
+// The store comes from openStore (store.go). Targets: bulk load >= 500k
+// edges/s, 2-hop >= 10M edges/s per core, <= 100 resident bytes per edge.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kvtgraph/kvtgraph/index"
+	"github.com/kvtgraph/kvtgraph/storage"
+)
+
+func main() {
+	nv := flag.Int("vertices", 100_000, "number of vertices")
+	ne := flag.Int("edges", 1_000_000, "number of edges")
+	starts := flag.Int("starts", 1000, "random start vertices for the 2-hop count")
+	seed := flag.Int64("seed", 1, "random seed")
+	backend := flag.String("store", "kvt", "KV store: "+strings.Join(storeNames(), ", "))
+	flag.Parse()
+	if err := run(*backend, *nv, *ne, *starts, *seed); err != nil {
+		fmt.Fprintln(os.Stderr, "graphbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(backend string, nv, ne, starts int, seed int64) error {
+	ctx := context.Background()
+	rssBefore := residentBytes()
+	kvs, closeKV, err := openStore(backend)
+	if err != nil {
+		return err
+	}
+	defer closeKV()
+	g, err := storage.Open(kvs, storage.Options{})
+	if err != nil {
+		return err
+	}
+	if err := g.CreateIndex(ctx, storage.IndexDef{Name: "uid", Kind: index.Exact, Keys: []string{"uid"}}); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewSource(seed))
+	vlabels := []string{"person", "place", "thing", "event"}
+	elabels := []string{"knows", "likes", "visits"}
+
+	t0 := time.Now()
+	err = g.BulkLoad(ctx, func(tx storage.GraphTx) error {
+		for i := 0; i < nv; i++ {
+			_, err := tx.AddVertex(int64(i), vlabels[i%len(vlabels)], []storage.KeyValue{
+				{Key: "uid", Value: int64(i)}, {Key: "name", Value: "v" + strconv.Itoa(i)}})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load vertices: %w", err)
+	}
+	tv := time.Since(t0)
+	zipf := rand.NewZipf(rng, 1.1, 1, uint64(nv-1))
+	perm := rng.Perm(nv) // so that high-degree vertices are spread out
+	t1 := time.Now()
+	err = g.BulkLoad(ctx, func(tx storage.GraphTx) error {
+		for i := 0; i < ne; i++ {
+			out := int64(perm[zipf.Uint64()])
+			in := int64(rng.Intn(nv))
+			_, err := tx.AddEdge(nil, elabels[i%len(elabels)], out, in, []storage.KeyValue{{Key: "weight", Value: rng.Float64()}})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load edges: %w", err)
+	}
+	te := time.Since(t1)
+	runtime.GC()
+	rssAfter := residentBytes()
+
+	// 2-hop out count from random vertices, one goroutine (one core).
+	tx, err := g.BeginTx(ctx, storage.TxOptions{ReadOnly: true, Snapshot: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var touched, total int64
+	t2 := time.Now()
+	for i := 0; i < starts; i++ {
+		v := int64(rng.Intn(nv))
+		nbrs, err := tx.AdjacentIDs(v, storage.Out, nil)
+		if err != nil {
+			return err
+		}
+		touched += int64(len(nbrs))
+		for _, n := range nbrs {
+			d, err := tx.Degree(n, storage.Out, nil)
+			if err != nil {
+				return err
+			}
+			touched += d
+			total += d
+		}
+	}
+	th := time.Since(t2)
+
+	st := g.Stats()
+	fmt.Printf("store=%s vertices=%d edges=%d (stats: %d, %d)\n", backend, nv, ne, st.Vertices, st.Edges)
+	fmt.Printf("bulk load vertices: %.0f vertices/s (%v)\n", float64(nv)/tv.Seconds(), tv.Round(time.Millisecond))
+	fmt.Printf("bulk load edges:    %.0f edges/s (%v)   target >= 500000\n", float64(ne)/te.Seconds(), te.Round(time.Millisecond))
+	fmt.Printf("2-hop out count:    %d paths from %d starts, %d edges touched, %.0f edges/s per core (%v)   target >= 10000000\n",
+		total, starts, touched, float64(touched)/th.Seconds(), th.Round(time.Millisecond))
+	if rssBefore > 0 && rssAfter > 0 {
+		fmt.Printf("resident memory:    %.1f bytes/edge (%d MiB growth)   target <= 100\n",
+			float64(rssAfter-rssBefore)/float64(ne), (rssAfter-rssBefore)>>20)
+	}
+	return nil
+}
+
+// residentBytes reads VmRSS from /proc/self/status (0 if unavailable).
+func residentBytes() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
