@@ -141,7 +141,7 @@ func setDefaults(v *viper.Viper) {
 	v.SetDefault("auth.credentials", "")
 	v.SetDefault("log.level", "info")
 	v.SetDefault("log.format", "text")
-	v.SetDefault("tinkerpop_dir", "../shared/tinkerpop/data")
+	v.SetDefault("tinkerpop_dir", "../shared/tinkerpop")
 }
 
 // defaultGraphs is used when no file names any graph: one durable graph

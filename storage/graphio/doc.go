@@ -8,7 +8,7 @@
 //     GraphSONWriter.writeGraph. Values are typed GraphSON v3
 //     ({"@type":"g:Int32","@value":1}); untyped JSON (GraphSON v1 style) is
 //     accepted on input as well. The package has its own small typed-value
-//     codec (see DecodeValue / EncodeValue) since the wire serializers live in
+//     codec (see DecodeValue and AppendValue) since the wire serializers live in
 //     a higher layer.
 //   - GraphML (".xml", ".graphml"), as TinkerPop's GraphMLReader and
 //     GraphMLWriter handle it: <key> declarations with attr.type (int, long,
@@ -16,8 +16,11 @@
 //     "labelV" and the edge label in "labelE".
 //
 // Load streams a file into a storage.Store, committing every BatchSize
-// writes (halving the batch when the store says a transaction is too large,
-// retrying a batch the store asks to retry). Export writes everything a
+// writes. On a store with a bulk-load entry point (*storage.Graph.BulkLoad)
+// it runs inside it, so the store can end transactions early to respect its
+// KV limits; on any other storage.Store it opens the transactions itself,
+// halving the batch when the store says a transaction is too large and
+// retrying a batch the store asks to retry. Export writes everything a
 // storage.GraphTx sees. Import → export → import reproduces the graph
 // exactly for GraphSON, ids and their types included; for GraphML it does so
 // for the data GraphML can carry (see below).
@@ -51,7 +54,11 @@
 // Ids are written with their string form. A key used with several value
 // types gets one <key> per type (the id is made unique, attr.name stays the
 // property key), which GraphMLReader also reads back correctly. <default>
-// values of keys, nested graphs and hyperedges are not supported.
+// values of keys, nested graphs and hyperedges are not supported. On input,
+// a node key and an edge key may share an id (TinkerPop's GraphMLWriter
+// writes that); <data> whose <key> has no attr.name is skipped, as
+// GraphMLReader does (yEd graphics), but <data> naming an undeclared key is
+// an error. A missing label key gives the labels "vertex" and "edge".
 //
 // Load is not atomic: batches committed before an error stay in the store.
 package graphio

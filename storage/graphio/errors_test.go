@@ -59,6 +59,8 @@ func TestGraphSONErrors(t *testing.T) {
 			`in.json:2: vertex id 1 (int32) appears more than once`},
 		{"missing vertex", goodLine + "\n" + `{"id":{"@type":"g:Int32","@value":2},"outE":{"knows":[{"id":9,"inV":{"@type":"g:Int32","@value":3}}]}}`,
 			`in.json:2: edge 9 (int32) (label "knows") refers to vertex 3 (int32), which the input does not contain (1 edge(s) in all refer to missing vertices)`},
+		{"edges only under inE", `{"id":1}` + "\n" + `{"id":2,"inE":{"e":[{"id":3,"outV":1}]}}`,
+			`in.json: the input lists 1 edges under "inE" but 0 under "outE"`},
 		{"typed vertex line", `{"@type":"g:Vertex","@value":{"id":1}}`,
 			`in.json:1:1: expected an untyped vertex object, got a typed value`},
 	} {

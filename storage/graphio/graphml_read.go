@@ -32,8 +32,8 @@ type gmlReader struct {
 	dec  *xml.Decoder
 	keys map[string]*gmlKey // by for + "|" + id: TinkerPop's GraphMLWriter declares a node and an edge key with the same id
 	byID map[string]*gmlKey // by id alone (first declared), the fallback GraphMLReader effectively uses
-	vKey string // vertex label key id
-	eKey string // edge label key id
+	vKey string             // vertex label key id
+	eKey string             // edge label key id
 }
 
 func (l *loader) readGraphML(r io.Reader) error {

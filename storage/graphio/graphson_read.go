@@ -26,6 +26,9 @@ func (l *loader) readGraphSON(r io.Reader) error {
 	for {
 		data, err := lr.next()
 		if err == io.EOF {
+			if l.inEdges > 0 && l.inEdges != l.outEdges {
+				return &ParseError{Name: l.name, Msg: fmt.Sprintf("the input lists %d edges under \"inE\" but %d under \"outE\"; edges are loaded from \"outE\", so every edge must be listed there (GraphSON written with direction OUT or BOTH)", l.inEdges, l.outEdges)}
+			}
 			return nil
 		}
 		if err != nil {
@@ -143,10 +146,13 @@ func (l *loader) graphSONVertex(line int, n *jnode) error {
 		}
 	}
 	if inN != nil {
-		if _, err = l.graphSONEdges(line, vid, inN, false); err != nil {
+		in, err := l.graphSONEdges(line, vid, inN, false)
+		if err != nil {
 			return err
 		}
+		l.inEdges += int64(len(in))
 	}
+	l.outEdges += int64(len(edges))
 	if err := l.addVertex(line, vid, label, nil, vps); err != nil {
 		return err
 	}

@@ -164,6 +164,8 @@ type loader struct {
 	seen     map[string]struct{}   // idKey of every vertex id added
 	waiting  map[string][]*writeOp // edges waiting for the vertex keyed
 	nWaiting int
+	inEdges  int64 // GraphSON "inE" entries read
+	outEdges int64 // GraphSON "outE" entries read
 	stats    Stats
 	elements int // elements read, for periodic context checks
 }

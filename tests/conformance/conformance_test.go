@@ -100,7 +100,7 @@ func TestConformance(t *testing.T) {
 	defer cancel()
 	srv := exec.CommandContext(ctx, bin, "serve", "--config", filepath.Join(root, "conf", "tinkerpop-test.yaml"))
 	srv.Dir = root
-	srv.Env = append(os.Environ(), "KVTGRAPH_TINKERPOP_DIR="+tp, fmt.Sprintf("KVTGRAPH_PORT=%d", port), "KVTGRAPH_HOST=127.0.0.1")
+	srv.Env = append(os.Environ(), "KVTGRAPH_TINKERPOP_DIR="+tp, fmt.Sprintf("KVTGRAPH_SERVER_PORT=%d", port), "KVTGRAPH_SERVER_HOST=127.0.0.1")
 	var srvLog bytes.Buffer
 	srv.Stdout, srv.Stderr = &srvLog, &srvLog
 	if err := srv.Start(); err != nil {
