@@ -24,8 +24,8 @@ type Config struct {
 	// Sources maps traversal source names (what clients alias "g" to) to
 	// graph names.
 	Sources map[string]string `mapstructure:"sources"`
-	// TinkerPopDir is where TinkerPop's sample data lives; graph load
-	// paths may refer to it as ${tinkerpop_dir}.
+	// TinkerPopDir is TinkerPop's test data folder (holding data/ and
+	// features/); graph load paths may refer to it as ${tinkerpop_dir}.
 	TinkerPopDir string `mapstructure:"tinkerpop_dir"`
 
 	// File is the configuration file read, "" for none.

@@ -61,7 +61,7 @@ func TestTinkerPopTestFile(t *testing.T) {
 		t.Fatal("g and ggraph must share the empty graph")
 	}
 	m, _ := c.Graph("modern")
-	if m.Load != "/data/tp/tinkerpop-modern.json" {
+	if m.Load != "/data/tp/data/tinkerpop-modern.json" {
 		t.Fatalf("load path %q", m.Load)
 	}
 	e, _ := c.Graph("graph")

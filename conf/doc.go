@@ -10,6 +10,7 @@
 //	                     empty graph as ggraph and g
 //
 // Relative paths are relative to the working directory. A graph's load
-// path may use ${tinkerpop_dir} (settable with KVTGRAPH_TINKERPOP_DIR or
+// path may use ${tinkerpop_dir}, TinkerPop's test data folder holding data/ and
+// features/ (default ../shared/tinkerpop; settable with KVTGRAPH_TINKERPOP_DIR or
 // --tinkerpop-dir) and any environment variable.
 package conf

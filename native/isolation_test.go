@@ -233,3 +233,28 @@ func TestReadOnlySnapshotStable(t *testing.T) {
 		t.Fatal("writers did not commit")
 	}
 }
+
+// TestBlindDeletesConflict: deleting a key is a write even when it is absent,
+// so two snapshot transactions that both delete (lock) it conflict.
+func TestBlindDeletesConflict(t *testing.T) {
+	db := openMem(t)
+	tb := mustTable(t, db, "t", Range)
+	t1 := begin(t, db, TxOptions{Isolation: SnapshotIsolation})
+	t2 := begin(t, db, TxOptions{Isolation: SnapshotIsolation})
+	for _, tx := range []*Tx{t1, t2} {
+		_ = tx.Delete(tb, []byte("uniq"))
+	}
+	if err := t1.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := t2.Commit(); !errors.Is(err, ErrConflict) {
+		t.Fatalf("second blind delete: %v", err)
+	}
+	if _, err := db.Get(tb, []byte("uniq")); !errors.Is(err, ErrKeyNotFound) {
+		t.Fatalf("delete created the key: %v", err)
+	}
+	_ = db.GC()
+	if v := db.Stats().LiveVersions; v != 0 {
+		t.Fatalf("tombstone not reclaimed: %d", v)
+	}
+}

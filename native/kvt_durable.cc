@@ -223,14 +223,14 @@ bool replay_record(DB* db, const char* p, size_t n, uint64_t min_ts, uint64_t* t
       if (op == KVT_OP_SET) v = a.bytes(a.u32());
       auto t = db->table_by_id(tid);
       if (!t) continue;
-      Version** pv = t->idx.find(k.data(), k.size());
+      Version** pv = t->find(k.data(), k.size());
       Version* nv = db->new_version(k.data(), kl, v.data(), op == KVT_OP_SET ? uint32_t(v.size()) : kTomb, ts);
       if (pv) {
-        nv->older = *pv;
-        *pv = nv;
+        nv->older = t->head(pv);
+        t->set_head(pv, nv);
         db->prune(nv, ts);
       } else {
-        t->idx.insert(k.data(), k.size(), nv);
+        t->insert(k.data(), k.size(), nv);
       }
     }
     return true;
@@ -321,6 +321,12 @@ Status load_checkpoint(DB* db, const std::string& path, uint64_t* ts_out, uint64
         uint32_t vl = r.u32();
         std::string_view v = r.bytes(vl);
         if (!r.ok() || kl == 0) return Status(KVT_CORRUPT, "malformed entries block");
+        if (t->hashed()) {
+          if (t->hidx.find(k.data(), k.size())) return Status(KVT_CORRUPT, "duplicate key");
+          t->hidx.insert(db->new_version(k.data(), kl, v.data(), vl, ts));
+          total++;
+          continue;
+        }
         if (t->idx.count() > 0) {
           Leaf* l = t->idx.leaf(t->idx.leaf_count() - 1);
           Version* last = l->s[l->n - 1].v;
@@ -618,6 +624,30 @@ Status checkpoint(DB* db) {
       body.clear();
       cnt = 0;
     };
+    if (t->hashed()) {
+      // Collect the versions visible at C under one latch hold: they cannot
+      // be freed while C is pinned and the table object is referenced.
+      std::vector<Version*> vis;
+      {
+        std::shared_lock<std::shared_mutex> g(t->latch);
+        vis.reserve(t->hidx.count());
+        for (size_t i = 0; i < t->hidx.capacity(); i++) {
+          Version* v = visible_at(t->hidx.at(i), C);
+          if (v && !v->tomb()) vis.push_back(v);
+        }
+      }
+      for (Version* v : vis) {
+        put32(body, v->klen);
+        body.append(v->key(), v->klen);
+        put32(body, v->vlen);
+        body.append(v->val(), v->vlen);
+        cnt++;
+        total++;
+        if (body.size() >= kFlushBytes) emit_block();
+      }
+      emit_block();
+      continue;
+    }
     for (;;) {
       bool done = true;
       {

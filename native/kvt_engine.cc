@@ -125,7 +125,7 @@ void Arena::free(void* p, size_t n) {
 // ---------------------------------------------------------------- index
 
 Index::~Index() {
-  for (Leaf* l : leaves_) delete l;
+  for (Leaf* l : leaves_) free_leaf(l);
 }
 
 size_t Index::find_leaf(uint64_t p, const char* k, size_t n) const {
@@ -188,7 +188,7 @@ Version** Index::find(const char* k, size_t n) {
 void Index::insert(const char* k, size_t n, Version* v) {
   uint64_t p = key_prefix(k, n);
   if (leaves_.empty()) {
-    Leaf* l = new Leaf();
+    Leaf* l = new_leaf();
     l->n = 1;
     l->s[0] = Slot{p, v};
     leaves_.push_back(l);
@@ -200,7 +200,7 @@ void Index::insert(const char* k, size_t n, Version* v) {
   Leaf* l = leaves_[li];
   int si = lower_in_leaf(l, p, k, n);
   if (l->n == kLeafCap) {
-    Leaf* r = new Leaf();
+    Leaf* r = new_leaf();
     if (li + 1 == leaves_.size() && si == l->n) {
       // Appending at the very end: start a fresh leaf so that sequential
       // loads fill leaves completely.
@@ -233,7 +233,7 @@ void Index::insert(const char* k, size_t n, Version* v) {
 void Index::append(Version* v) {
   uint64_t p = key_prefix(v->key(), v->klen);
   if (leaves_.empty() || leaves_.back()->n == kLeafCap) {
-    leaves_.push_back(new Leaf());
+    leaves_.push_back(new_leaf());
     firsts_.push_back(p);
   }
   Leaf* l = leaves_.back();
@@ -241,11 +241,15 @@ void Index::append(Version* v) {
   count_++;
 }
 
+Table::Table(uint32_t i, std::string n, int m, DB* d) : id(i), name(std::move(n)), method(m), db(d), idx(&d->arena) {}
+
 Table::~Table() {
   for (size_t i = 0; i < idx.leaf_count(); i++) {
     Leaf* l = idx.leaf(i);
     for (int j = 0; j < l->n; j++) db->free_chain(l->s[j].v);
   }
+  for (size_t i = 0; i < hidx.capacity(); i++)
+    if (Version* v = hidx.at(i)) db->free_chain(v);
 }
 
 // ---------------------------------------------------------------- db helpers
@@ -304,21 +308,40 @@ void gc_sweep(DB* db) {
     std::shared_lock<std::shared_mutex> g(db->cat_mu);
     for (auto& kv : db->by_id) tables.push_back(kv.second);
   }
+  auto drop_dead = [&](Version* v) {
+    db->prune(v, h);
+    if (v->tomb() && v->ts <= h && v->older == nullptr) {
+      db->free_version(v);
+      db->n_freed.fetch_add(1, std::memory_order_relaxed);
+      return true;
+    }
+    return false;
+  };
   for (auto& t : tables) {
+    if (t->hashed()) {
+      // Chunks of slots under the exclusive latch; a rehash between chunks
+      // may make this sweep skip or revisit entries, which is harmless.
+      for (size_t i = 0;;) {
+        std::unique_lock<std::shared_mutex> g(t->latch);
+        size_t cap = t->hidx.capacity();
+        if (i >= cap) break;
+        size_t end = std::min(cap, i + 4096);
+        while (i < end) {
+          Version* v = t->hidx.at(i);
+          if (v && drop_dead(v)) {
+            t->hidx.erase_at(i);  // slot i may now hold a shifted entry
+            continue;
+          }
+          i++;
+        }
+      }
+      continue;
+    }
     size_t li = 0;
     for (;;) {
       std::unique_lock<std::shared_mutex> g(t->latch);
       if (li >= t->idx.leaf_count()) break;
-      li = t->idx.filter_leaf(li, [&](Slot& s) {
-        db->prune(s.v, h);
-        Version* v = s.v;
-        if (v->tomb() && v->ts <= h && v->older == nullptr) {
-          db->free_version(v);
-          db->n_freed.fetch_add(1, std::memory_order_relaxed);
-          return false;
-        }
-        return true;
-      });
+      li = t->idx.filter_leaf(li, [&](Slot& s) { return !drop_dead(s.v); });
     }
   }
   db->garbage_hint.store(0);
@@ -343,6 +366,10 @@ Status tx_table(Tx* tx, uint32_t id, Table** out) {
   auto t = tx->db->table_by_id(id);
   if (!t) return Status(KVT_TABLE_NOT_FOUND, "table id " + std::to_string(id) + " does not exist");
   *out = t.get();
+  if (tx->oneshot) {
+    tx->single = std::move(t);  // one-shot reads touch one table: no vector
+    return Status();
+  }
   bool found = false;
   for (auto& r : tx->refs)
     if (r.first == id) { r.second = t; found = true; }
@@ -411,9 +438,9 @@ inline Status too_old(Tx* tx) {
 // Looks a key up under the table latch held by the caller.
 // Returns 1 found (val set), 0 absent.
 inline int lookup_locked(Table* t, uint64_t snap, const char* k, size_t n, const char** val, uint32_t* vlen) {
-  Version** pv = t->idx.find(k, n);
+  Version** pv = t->find(k, n);
   if (!pv) return 0;
-  Version* v = visible_at(*pv, snap);
+  Version* v = visible_at(t->head(pv), snap);
   if (!v || v->tomb()) return 0;
   *val = v->val();
   *vlen = v->vlen;
@@ -664,8 +691,8 @@ Status validate(Tx* tx) {
     Table* t = w.t.get();
     std::shared_lock<std::shared_mutex> g(t->latch);
     for (auto& kv : w.m) {
-      Version** pv = t->idx.find(kv.first.data(), kv.first.size());
-      if (pv && (*pv)->ts > snap)
+      Version** pv = t->find(kv.first.data(), kv.first.size());
+      if (pv && t->head(pv)->ts > snap)
         return Status(KVT_CONFLICT, "write-write conflict on a key of table '" + t->name + "'");
     }
   }
@@ -674,8 +701,8 @@ Status validate(Tx* tx) {
     Table* t = r.t;
     std::shared_lock<std::shared_mutex> g(t->latch);
     if (t->dropped.load()) return Status(KVT_CONFLICT, "table '" + t->name + "' was dropped");
-    Version** pv = t->idx.find(tx->read_keys.data() + r.off, r.len);
-    if (pv && (*pv)->ts > snap)
+    Version** pv = t->find(tx->read_keys.data() + r.off, r.len);
+    if (pv && t->head(pv)->ts > snap)
       return Status(KVT_CONFLICT, "read-write conflict: a key read from table '" + t->name +
                                       "' changed after the transaction started");
   }
@@ -758,18 +785,20 @@ Status do_commit(Tx* tx, uint64_t* cts) {
           rec += pd.val;
         }
       }
-      Version** pv = t->idx.find(k.data(), k.size());
+      Version** pv = t->find(k.data(), k.size());
+      // A deletion is installed as a tombstone even when the key is absent:
+      // it is a write, and concurrent writers of the key must conflict.
       if (!pv) {
-        if (pd.del) continue;
-        Version* nv = db->new_version(k.data(), uint32_t(k.size()), pd.val.data(), uint32_t(pd.val.size()), ts);
-        t->idx.insert(k.data(), k.size(), nv);
+        Version* nv = db->new_version(k.data(), uint32_t(k.size()), pd.val.data(),
+                                      pd.del ? kTomb : uint32_t(pd.val.size()), ts);
+        t->insert(k.data(), k.size(), nv);
+        if (pd.del) garbage++;
         continue;
       }
-      if (pd.del && (*pv)->tomb() && (*pv)->ts <= horizon) continue;
       Version* nv = db->new_version(k.data(), uint32_t(k.size()), pd.val.data(),
                                     pd.del ? kTomb : uint32_t(pd.val.size()), ts);
-      nv->older = *pv;
-      *pv = nv;
+      nv->older = t->head(pv);
+      t->set_head(pv, nv);
       db->prune(nv, horizon);
       if (nv->older || pd.del) garbage++;
     }

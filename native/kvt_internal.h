@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -120,11 +121,13 @@ class Arena {
 constexpr uint32_t kTomb = 0xffffffffu;
 
 // Version is one committed version of one key: the key and value live in the
-// same allocation. Chains run newest first through `older`.
+// same allocation. Chains run newest first through `older`. The header is
+// packed to 20 bytes (48-bit timestamps, 16-bit key lengths).
+#pragma pack(push, 4)
 struct Version {
   Version* older;
-  uint64_t ts;
-  uint32_t klen;
+  uint64_t ts : 48;
+  uint64_t klen : 16;
   uint32_t vlen;  // kTomb for a deletion
   char* data() { return reinterpret_cast<char*>(this + 1); }
   const char* key() { return data(); }
@@ -132,7 +135,8 @@ struct Version {
   bool tomb() const { return vlen == kTomb; }
   size_t size() const { return sizeof(Version) + klen + (vlen == kTomb ? 0 : vlen); }
 };
-static_assert(sizeof(Version) == 24, "Version header must stay compact");
+#pragma pack(pop)
+static_assert(sizeof(Version) == 20, "Version header must stay compact");
 
 inline Version* visible_at(Version* v, uint64_t snap) {
   while (v && v->ts > snap) v = v->older;
@@ -157,6 +161,7 @@ struct Leaf {
 // sorted array of slots. It is not thread-safe; Table::latch guards it.
 class Index {
  public:
+  explicit Index(Arena* a) : arena_(a) {}
   struct Pos {
     size_t leaf;
     int slot;
@@ -197,6 +202,9 @@ class Index {
 
  private:
   size_t find_leaf(uint64_t p, const char* k, size_t n) const;
+  Leaf* new_leaf() { return new (arena_->alloc(sizeof(Leaf))) Leaf(); }
+  void free_leaf(Leaf* l) { arena_->free(l, sizeof(Leaf)); }
+  Arena* arena_;
   std::vector<Leaf*> leaves_;
   std::vector<uint64_t> firsts_;
   size_t count_ = 0;
@@ -212,7 +220,7 @@ size_t Index::filter_leaf(size_t li, F fn) {
   count_ -= size_t(l->n - w);
   l->n = w;
   if (w == 0) {
-    delete l;
+    free_leaf(l);
     leaves_.erase(leaves_.begin() + li);
     firsts_.erase(firsts_.begin() + li);
     return li;
@@ -220,6 +228,101 @@ size_t Index::filter_leaf(size_t li, F fn) {
   firsts_[li] = l->s[0].prefix;
   return li + 1;
 }
+
+// ---------------------------------------------------------------- hash index
+
+inline uint64_t hash_key(const char* k, size_t n) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t(n) * 0xff51afd7ed558ccdull);
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, k, 8);
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 31;
+    k += 8;
+    n -= 8;
+  }
+  uint64_t w = 0;
+  memcpy(&w, k, n);
+  h = (h ^ w) * 0x94d049bb133111ebull;
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 32;
+  return h;
+}
+
+// HashIndex is an open-addressing (linear probing) table of newest-version
+// pointers, each tagged in its top 16 bits with 16 bits of the key's hash so
+// that most mismatching probes never touch the version. Not thread-safe;
+// Table::latch guards it.
+class HashIndex {
+ public:
+  ~HashIndex() { ::free(slots_); }
+  size_t count() const { return count_; }
+  size_t capacity() const { return cap_; }
+  Version** find(const char* k, size_t n) {
+    if (count_ == 0) return nullptr;
+    uint64_t h = hash_key(k, n);
+    uint64_t tag = h >> 48;
+    for (size_t i = h & (cap_ - 1);; i = (i + 1) & (cap_ - 1)) {
+      uintptr_t s = slots_[i];
+      if (s == 0) return nullptr;
+      if ((s >> 48) == tag) {
+        Version* v = ptr(s);
+        if (v->klen == n && memcmp(v->key(), k, n) == 0) return reinterpret_cast<Version**>(&slots_[i]);
+      }
+    }
+  }
+  // Slot access for find(): the tag bits must be preserved when replacing.
+  static Version* ptr(uintptr_t s) { return reinterpret_cast<Version*>(s & ((uintptr_t(1) << 48) - 1)); }
+  void insert(Version* v) {
+    if ((count_ + 1) * 4 > cap_ * 3) grow();
+    place(v);
+    count_++;
+  }
+  Version* at(size_t i) const { return slots_[i] ? ptr(slots_[i]) : nullptr; }
+  void set_at(size_t i, Version* v) { slots_[i] = (slots_[i] & ~((uintptr_t(1) << 48) - 1)) | uintptr_t(v); }
+  // Erases slot i (backward-shift deletion). Slot i may then hold another
+  // entry, which the caller should examine again.
+  void erase_at(size_t i) {
+    size_t m = cap_ - 1;
+    size_t j = i;
+    for (;;) {
+      j = (j + 1) & m;
+      if (slots_[j] == 0) break;
+      Version* v = ptr(slots_[j]);
+      size_t home = hash_key(v->key(), v->klen) & m;
+      // Move j back to i when its home is not cyclically in (i, j].
+      bool in_range = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+      if (!in_range) {
+        slots_[i] = slots_[j];
+        i = j;
+      }
+    }
+    slots_[i] = 0;
+    count_--;
+  }
+
+ private:
+  void place(Version* v) {
+    uint64_t h = hash_key(v->key(), v->klen);
+    size_t i = h & (cap_ - 1);
+    while (slots_[i]) i = (i + 1) & (cap_ - 1);
+    slots_[i] = (uintptr_t(h >> 48) << 48) | uintptr_t(v);
+  }
+  void grow() {
+    size_t oc = cap_;
+    uintptr_t* old = slots_;
+    cap_ = oc ? oc * 2 : 16;
+    slots_ = static_cast<uintptr_t*>(calloc(cap_, sizeof(uintptr_t)));
+    if (!slots_) abort();
+    for (size_t i = 0; i < oc; i++)
+      if (old[i]) place(ptr(old[i]));
+    ::free(old);
+  }
+  uintptr_t* slots_ = nullptr;
+  size_t cap_ = 0;
+  size_t count_ = 0;
+};
 
 // ---------------------------------------------------------------- tables
 
@@ -230,11 +333,34 @@ struct Table {
   std::string name;
   int method;
   DB* db;
-  std::shared_mutex latch;  // short-term: guards idx and version chains
-  Index idx;
+  std::shared_mutex latch;  // short-term: guards idx/hidx and version chains
+  Index idx;                // range tables
+  HashIndex hidx;           // hash tables
   std::atomic<bool> dropped{false};
-  Table(uint32_t i, std::string n, int m, DB* d) : id(i), name(std::move(n)), method(m), db(d) {}
+  Table(uint32_t i, std::string n, int m, DB* d);
   ~Table();
+  bool hashed() const { return method == KVT_METHOD_HASH; }
+  // Newest version slot of key k, or nullptr. The slot may be overwritten
+  // with a new head (under the exclusive latch).
+  Version** find(const char* k, size_t n) { return hashed() ? hidx.find(k, n) : idx.find(k, n); }
+  void set_head(Version** slot, Version* v) {
+    if (hashed()) {
+      uintptr_t* s = reinterpret_cast<uintptr_t*>(slot);
+      *s = (*s & ~((uintptr_t(1) << 48) - 1)) | uintptr_t(v);
+    } else {
+      *slot = v;
+    }
+  }
+  Version* head(Version** slot) const {
+    return hashed() ? HashIndex::ptr(*reinterpret_cast<uintptr_t*>(slot)) : *slot;
+  }
+  void insert(const char* k, size_t n, Version* v) {
+    if (hashed())
+      hidx.insert(v);
+    else
+      idx.insert(k, n, v);
+  }
+  size_t count() const { return hashed() ? hidx.count() : idx.count(); }
 };
 
 // ---------------------------------------------------------------- transactions
@@ -272,6 +398,7 @@ struct Tx {
   bool oneshot = false;
   bool registered = false;
   std::vector<std::pair<uint32_t, std::shared_ptr<Table>>> refs;
+  std::shared_ptr<Table> single;  // one-shot reads
   std::string read_keys;
   std::vector<ReadRec> reads;
   std::vector<RangeRec> ranges;

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -189,7 +190,7 @@ func TestServeReportsWiringErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	failing := func(context.Context, *conf.Config, *server.Metrics, *slog.Logger) (server.Executor, func() error, error) {
-		return nil, nil, errNotWired
+		return nil, nil, errors.New("executor not yet wired")
 	}
 	err = serve(context.Background(), c, slog.New(slog.DiscardHandler), failing, nil)
 	if err == nil || !strings.Contains(err.Error(), "not yet wired") {

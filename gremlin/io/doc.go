@@ -25,6 +25,15 @@
 // GraphSON gx:OffsetDateTime). Decoders follow the same rule, so both
 // round-trip.
 //
+// # Client quirks seen in the captures (testdata/*)
+//
+//   - gremlin-go narrows int64 step arguments that fit into Int (g.Inject(int64(2))
+//     arrives as Int 2) and sends time.Time as OffsetDateTime.
+//   - npm gremlin sends GraphSON in binary frames with the mime prefix, writes plain
+//     JSON numbers (decoded as Int, Long or Double, as Jackson would), writes
+//     strategies as {"fqcn":..., "conf":{...}}, and in GraphSON v2 turns JS Maps
+//     and Sets into {}.
+//
 // # Caveats
 //
 // Decoders never panic and never allocate more than the input can

@@ -246,7 +246,10 @@ func (w *gsWriter) write(v any) error {
 		if w.version == 2 { // v2 has no BulkSet: expand it into a list
 			var items []any
 			for _, it := range x.Items {
-				for i := int64(0); i < it.Bulk && i < 1<<20; i++ {
+				if it.Bulk > 1<<20 || int64(len(items))+it.Bulk > 1<<24 {
+					return w.errf("BulkSet with bulk %d is too large to expand into a GraphSON v2 list", it.Bulk)
+				}
+				for i := int64(0); i < it.Bulk; i++ {
 					items = append(items, it.Value)
 				}
 			}

@@ -105,7 +105,7 @@ func sampleValues() []sampleValue {
 			ID: "0.0.0()", Name: "TinkerGraphStep(vertex,[])", DurationNs: 1000,
 			Counts:      strMap("traverserCount", int64(6), "elementCount", int64(6)),
 			Annotations: strMap("percentDur", 65.5),
-			Nested: []*value.Metrics{{ID: "1", Name: "inner", Counts: strMap(), Annotations: strMap()}},
+			Nested:      []*value.Metrics{{ID: "1", Name: "inner", Counts: strMap(), Annotations: strMap()}},
 		}}}},
 		{"strategy", value.Strategy{Class: "org.apache.tinkerpop.gremlin.process.traversal.strategy.decoration.OptionsStrategy",
 			Config: strMap("evaluationTimeout", int64(500))}},

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -28,12 +27,10 @@ type Credentials struct {
 	hashes map[string][]byte
 }
 
-// dummyHash is compared against when the user is unknown, so a wrong user
-// name takes as long as a wrong password.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("kvtgraph-no-such-user"), MinBcryptCost)
-	return h
-})
+// dummyHash (bcrypt, cost 10, of a password nobody knows) is compared
+// against when the user is unknown, so a wrong user name takes as long as a
+// wrong password.
+var dummyHash = []byte("$2a$10$jxmPDdjehSGSno.7JX2Lz.JiYn3/ME6oN7tLPyfd9TjxfRG5Er4Dq")
 
 // LoadCredentials reads a credentials file.
 func LoadCredentials(path string) (*Credentials, error) {
@@ -96,7 +93,7 @@ func HashPassword(user, password string) (string, error) {
 func (c *Credentials) Authenticate(user, password string) error {
 	h, ok := c.hashes[user]
 	if !ok {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return errBadCredentials
 	}
 	if bcrypt.CompareHashAndPassword(h, []byte(password)) != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,8 +51,8 @@ type wsConn struct {
 }
 
 type pendingRequest struct {
-	req *gio.Request
-	ser gio.Serializer
+	req  *gio.Request
+	sink wsSink
 }
 
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
@@ -197,9 +198,13 @@ func (c *wsConn) closeGoingAway() {
 }
 
 // wsSink encodes responses with the request's serializer and queues them.
+// As in Gremlin Server, the response frame type follows the request's: a
+// GraphSON request sent in a binary frame (with a mime prefix) is answered
+// in binary frames.
 type wsSink struct {
-	c   *wsConn
-	ser gio.Serializer
+	c      *wsConn
+	ser    gio.Serializer
+	binary bool
 }
 
 func (k wsSink) send(ctx context.Context, resp *gio.Response) error {
@@ -208,7 +213,7 @@ func (k wsSink) send(ctx context.Context, resp *gio.Response) error {
 		return fmt.Errorf("%w: Error during serialization: %v", ErrSerialization, err)
 	}
 	typ := websocket.TextMessage
-	if k.ser.Binary() {
+	if k.binary {
 		typ = websocket.BinaryMessage
 	}
 	return k.c.enqueue(ctx, frame{typ: typ, data: data})
@@ -217,18 +222,26 @@ func (k wsSink) send(ctx context.Context, resp *gio.Response) error {
 // handleFrame decodes one request frame and dispatches it. An undecodable
 // frame gets a 499 naming the problem; the connection stays open.
 func (c *wsConn) handleFrame(typ int, data []byte) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.s.log.Error("panic while decoding a request", "remote", c.remote, "panic", p, "stack", string(debug.Stack()))
+			c.badFrame(wsSink{c, c.s.codecs.Default(), typ == websocket.BinaryMessage}, uuid.Nil,
+				fmt.Sprintf("Request could not be decoded: internal error: %v", p))
+		}
+	}()
+	binary := typ == websocket.BinaryMessage
 	var ser gio.Serializer
 	var payload []byte
 	switch typ {
 	case websocket.BinaryMessage:
 		mime, p, err := gio.SplitBinaryFrame(data)
 		if err != nil {
-			c.badFrame(c.s.codecs.Default(), uuid.Nil, fmt.Sprintf("Request could not be decoded: %v", err))
+			c.badFrame(wsSink{c, c.s.codecs.Default(), true}, uuid.Nil, fmt.Sprintf("Request could not be decoded: %v", err))
 			return
 		}
 		s, ok := c.s.codecs.ForMime(mime)
 		if !ok {
-			c.badFrame(c.s.codecs.Default(), salvageID(p), fmt.Sprintf("The mime type [%s] is not supported; use one of %s, %s, %s, %s",
+			c.badFrame(wsSink{c, c.s.codecs.Default(), true}, salvageID(p), fmt.Sprintf("The mime type [%s] is not supported; use one of %s, %s, %s, %s",
 				mime, gio.MimeGraphBinary, gio.MimeGraphBinaryStringd, gio.MimeGraphSONv3, gio.MimeGraphSONv2))
 			return
 		}
@@ -250,17 +263,16 @@ func (c *wsConn) handleFrame(typ int, data []byte) {
 		} else {
 			id = salvageJSONID(payload)
 		}
-		c.badFrame(ser, id, fmt.Sprintf("Request could not be decoded: %v", err))
+		c.badFrame(wsSink{c, ser, binary}, id, fmt.Sprintf("Request could not be decoded: %v", err))
 		return
 	}
-	c.dispatch(req, ser)
+	c.dispatch(req, wsSink{c, ser, binary})
 }
 
-func (c *wsConn) badFrame(ser gio.Serializer, id uuid.UUID, msg string) {
+func (c *wsConn) badFrame(sk wsSink, id uuid.UUID, msg string) {
 	c.s.log.Debug("bad request frame", "remote", c.remote, "err", msg)
 	c.s.metrics.requests.WithLabelValues("ws", "", "").Inc()
-	c.s.metrics.response(gio.StatusInvalidRequestArguments)
-	newReply(id, wsSink{c, ser}).finish(gio.StatusInvalidRequestArguments, msg, nil, nil)
+	c.s.newReply(id, sk, "").finish(gio.StatusInvalidRequestArguments, msg, nil, nil)
 }
 
 // salvageID recovers the request id of a GraphBinary request whose body
@@ -300,31 +312,28 @@ func salvageJSONID(p []byte) uuid.UUID {
 
 // dispatch applies authentication, the in-flight limit, and starts the
 // request.
-func (c *wsConn) dispatch(req *gio.Request, ser gio.Serializer) {
+func (c *wsConn) dispatch(req *gio.Request, sk wsSink) {
 	s := c.s
 	if s.cfg.Auth.Enabled && !c.authed {
-		c.authenticate(req, ser)
+		c.authenticate(req, sk)
 		return
 	}
 	s.metrics.requests.WithLabelValues("ws", req.Op, req.Processor).Inc()
-	rp := newReply(req.RequestID, wsSink{c, ser})
+	rp := s.newReply(req.RequestID, sk, req.Op)
 	if req.Op == opAuthentication {
 		// Already authenticated (or auth is off): nothing to do.
 		rp.finish(gio.StatusNoContent, "", nil, nil)
-		s.metrics.response(gio.StatusNoContent)
 		return
 	}
 	if n := c.inflight.Add(1); n > int64(s.cfg.MaxInFlight) {
 		c.inflight.Add(-1)
 		rp.finish(gio.StatusTooManyRequests, fmt.Sprintf(
 			"Too many requests in flight on this connection (limit %d); wait for responses before sending more", s.cfg.MaxInFlight), nil, nil)
-		s.metrics.response(gio.StatusTooManyRequests)
 		return
 	}
 	if !s.beginWork() {
 		c.inflight.Add(-1)
 		rp.finish(gio.StatusServerError, "Server is shutting down", nil, nil)
-		s.metrics.response(gio.StatusServerError)
 		return
 	}
 	c.reqs.Add(1)
@@ -348,33 +357,31 @@ func (c *wsConn) dispatch(req *gio.Request, ser gio.Serializer) {
 // is saved and answered 407; the client's op "authentication" carries
 // base64("\0user\0password"); on success the saved requests run, on
 // failure they are answered 401.
-func (c *wsConn) authenticate(req *gio.Request, ser gio.Serializer) {
+func (c *wsConn) authenticate(req *gio.Request, sk wsSink) {
 	s := c.s
 	if req.Op != opAuthentication {
 		if len(c.pending) >= s.cfg.MaxInFlight {
-			newReply(req.RequestID, wsSink{c, ser}).finish(gio.StatusTooManyRequests,
+			s.newReply(req.RequestID, sk, req.Op).finish(gio.StatusTooManyRequests,
 				"Too many requests waiting for authentication", nil, nil)
 			return
 		}
-		c.pending = append(c.pending, pendingRequest{req, ser})
+		c.pending = append(c.pending, pendingRequest{req, sk})
 		if len(c.pending) == 1 {
-			newReply(req.RequestID, wsSink{c, ser}).finish(gio.StatusAuthenticate, "", nil, nil)
+			s.newReply(req.RequestID, sk, req.Op).finish(gio.StatusAuthenticate, "", nil, nil)
 		}
 		return
 	}
 	// The answer goes to the saved request, which the client waits on.
-	target := req
-	targetSer := ser
+	target, targetSink := req, sk
 	if len(c.pending) > 0 {
-		target, targetSer = c.pending[0].req, c.pending[0].ser
+		target, targetSink = c.pending[0].req, c.pending[0].sink
 	}
 	failAll := func(code int, msg string) {
-		newReply(target.RequestID, wsSink{c, targetSer}).finish(code, msg, nil, nil)
+		s.newReply(target.RequestID, targetSink, target.Op).finish(code, msg, nil, nil)
 		for _, p := range c.pending[min(1, len(c.pending)):] {
-			newReply(p.req.RequestID, wsSink{c, p.ser}).finish(code, msg, nil, nil)
+			s.newReply(p.req.RequestID, p.sink, p.req.Op).finish(code, msg, nil, nil)
 		}
 		c.pending = nil
-		s.metrics.response(code)
 	}
 	sasl, ok := req.StringArg(argSASL)
 	if !ok {
@@ -404,11 +411,10 @@ func (c *wsConn) authenticate(req *gio.Request, ser gio.Serializer) {
 	c.pending = nil
 	if len(pending) == 0 {
 		s.metrics.requests.WithLabelValues("ws", req.Op, req.Processor).Inc()
-		newReply(req.RequestID, wsSink{c, ser}).finish(gio.StatusNoContent, "", nil, nil)
-		s.metrics.response(gio.StatusNoContent)
+		s.newReply(req.RequestID, sk, req.Op).finish(gio.StatusNoContent, "", nil, nil)
 		return
 	}
 	for _, p := range pending {
-		c.dispatch(p.req, p.ser)
+		c.dispatch(p.req, p.sink)
 	}
 }

@@ -298,7 +298,8 @@ func (c *wsClient) send(req *gio.Request) {
 
 func (c *wsClient) recv() *gio.Response {
 	c.t.Helper()
-	_ = c.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	// Generous: bcrypt under -race on a busy machine is slow.
+	_ = c.ws.SetReadDeadline(time.Now().Add(30 * time.Second))
 	typ, data, err := c.ws.ReadMessage()
 	if err != nil {
 		c.t.Fatalf("read: %v", err)

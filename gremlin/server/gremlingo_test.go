@@ -1,6 +1,7 @@
 package server
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -183,5 +184,47 @@ func TestGremlinGoAuth(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "401") && !strings.Contains(err.Error(), "incorrect") {
 		t.Fatalf("bad password: %v, want 401", err)
+	}
+}
+
+// TestGremlinGoLiveServer checks a running kvtgraph (real executor) when
+// KVTGRAPH_E2E_URL names it, e.g. ws://127.0.0.1:45940/gremlin with
+// conf/tinkerpop-test.yaml.
+func TestGremlinGoLiveServer(t *testing.T) {
+	url := os.Getenv("KVTGRAPH_E2E_URL")
+	if url == "" {
+		t.Skip("KVTGRAPH_E2E_URL not set")
+	}
+	drc, err := gremlingo.NewDriverRemoteConnection(url, func(s *gremlingo.DriverRemoteConnectionSettings) {
+		quietRemote(s)
+		s.TraversalSource = "gmodern"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drc.Close()
+	g := gremlingo.Traversal_().With(drc)
+	r, err := g.V().Count().Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.GetInt64(); err != nil || n != 6 {
+		t.Fatalf("g.V().count() = %v (%v), want 6", r, err)
+	}
+	client, err := gremlingo.NewClient(url, func(s *gremlingo.ClientSettings) {
+		quietClient(s)
+		s.TraversalSource = "gmodern"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	rs, err := client.Submit("g.V().hasLabel('person').values('name')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := rs.All()
+	if err != nil || len(names) != 4 {
+		t.Fatalf("names %v %v", names, err)
 	}
 }

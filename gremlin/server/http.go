@@ -126,7 +126,6 @@ func (s *Server) serveGremlinHTTP(w http.ResponseWriter, r *http.Request) {
 	s.metrics.requests.WithLabelValues("http", req.Op, req.Processor).Inc()
 	if req.Processor == procSession {
 		httpError(w, http.StatusBadRequest, "Sessions are not supported over HTTP; use a WebSocket connection")
-		s.metrics.response(gio.StatusInvalidRequestArguments)
 		return
 	}
 	if !s.beginWork() {
@@ -136,7 +135,7 @@ func (s *Server) serveGremlinHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.endWork()
 
 	sk := &httpSink{ser: ser}
-	t := &task{req: req, reply: newReply(req.RequestID, sk), user: user, transport: "http", batch: math.MaxInt32}
+	t := &task{req: req, reply: s.newReply(req.RequestID, sk, req.Op), user: user, transport: "http", batch: math.MaxInt32}
 	s.run(r.Context(), t, s.execSessionless)
 
 	sk.mu.Lock()

@@ -192,11 +192,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"status":"ok"`) || !strings.Contains(string(body), `"connections":1`) {
 		t.Fatalf("health %d %s", resp.StatusCode, body)
 	}
-	resp, body = httpDo(t, mustReq("GET", ts.base+"/metrics"))
-	if resp.StatusCode != 200 {
-		t.Fatalf("metrics %d", resp.StatusCode)
-	}
-	for _, want := range []string{
+	wants := []string{
 		`kvtgraph_requests_total{op="eval",processor="",transport="ws"} 2`,
 		`kvtgraph_responses_total{code="200"} 1`,
 		`kvtgraph_responses_total{code="597"} 1`,
@@ -205,10 +201,27 @@ func TestHealthAndMetrics(t *testing.T) {
 		`kvtgraph_cache_lookups_total{cache="plan",result="hit"} 2`,
 		`kvtgraph_cache_lookups_total{cache="plan",result="miss"} 1`,
 		`go_goroutines`,
-	} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("metrics lack %q", want)
+	}
+	// Metrics are recorded right after the response is written; poll.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, body = httpDo(t, mustReq("GET", ts.base+"/metrics"))
+		if resp.StatusCode != 200 {
+			t.Fatalf("metrics %d", resp.StatusCode)
 		}
+		var missing []string
+		for _, want := range wants {
+			if !strings.Contains(string(body), want) {
+				missing = append(missing, want)
+			}
+		}
+		if len(missing) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("metrics lack %q", missing)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -53,15 +53,22 @@ var errAnswered = errors.New("request already answered")
 // one final response. After the final response (e.g. a 598 sent by the
 // timeout watchdog) further sends are dropped.
 type reply struct {
-	id   uuid.UUID
-	sink sink
+	id      uuid.UUID
+	sink    sink
+	metrics *Metrics
+	op      string
+	start   time.Time
 
 	mu   sync.Mutex
 	done bool
 	code int
 }
 
-func newReply(id uuid.UUID, s sink) *reply { return &reply{id: id, sink: s} }
+// newReply starts the answer to one request; its final response is
+// counted in the metrics (status code, and latency by op) when it is sent.
+func (s *Server) newReply(id uuid.UUID, sk sink, op string) *reply {
+	return &reply{id: id, sink: sk, metrics: s.metrics, op: op, start: time.Now()}
+}
 
 func (r *reply) partial(ctx context.Context, data []any) error {
 	r.mu.Lock()
@@ -85,6 +92,7 @@ func (r *reply) finish(code int, msg string, data any, attrs map[string]any) boo
 		return false
 	}
 	r.done = true
+	r.metrics.latency.WithLabelValues(r.op).Observe(time.Since(r.start).Seconds())
 	if attrs == nil {
 		attrs = map[string]any{}
 	}
@@ -101,6 +109,7 @@ func (r *reply) finish(code int, msg string, data any, attrs map[string]any) boo
 		_ = r.sink.send(context.Background(), resp)
 	}
 	r.code = code
+	r.metrics.response(code)
 	return true
 }
 
@@ -135,9 +144,12 @@ func (s *Server) run(parent context.Context, t *task, exec func(ctx context.Cont
 		s.observe(t, start)
 		return
 	}
-	ctx, cancel := context.WithCancel(parent)
+	var ctx context.Context
+	var cancel context.CancelFunc
 	if timeout > 0 {
 		ctx, cancel = context.WithTimeout(parent, timeout)
+	} else {
+		ctx, cancel = context.WithCancel(parent)
 	}
 	defer cancel()
 
@@ -173,14 +185,8 @@ func (s *Server) run(parent context.Context, t *task, exec func(ctx context.Cont
 }
 
 func (s *Server) observe(t *task, start time.Time) {
-	el := time.Since(start)
-	s.metrics.latency.WithLabelValues(t.req.Op).Observe(el.Seconds())
-	c := t.reply.finalCode()
-	if c != 0 {
-		s.metrics.response(c)
-	}
 	s.log.Debug("request", "requestId", t.req.RequestID, "transport", t.transport, "op", t.req.Op,
-		"processor", t.req.Processor, "code", c, "duration", el)
+		"processor", t.req.Processor, "code", t.reply.finalCode(), "duration", time.Since(start))
 }
 
 func timeoutMessage(req *gio.Request, d time.Duration) string {

@@ -153,6 +153,7 @@ func (ss *session) enqueue(st sessionTask) error {
 	if ss.dead {
 		return statusErr(gio.StatusServerError, "Session %s was closed", ss.id)
 	}
+	ss.lastUsed.Store(time.Now().UnixNano())
 	select {
 	case ss.queue <- st:
 		return nil
@@ -224,7 +225,6 @@ func (s *Server) submitSession(ctx context.Context, c *wsConn, t *task, done fun
 	id, ok := t.req.StringArg(argSession)
 	if !ok || id == "" {
 		t.reply.fail(statusErr(gio.StatusInvalidRequestArguments, "A message with an [%s] op code requires a [session] argument", t.req.Op))
-		s.metrics.response(gio.StatusInvalidRequestArguments)
 		done()
 		return
 	}
@@ -233,7 +233,6 @@ func (s *Server) submitSession(ctx context.Context, c *wsConn, t *task, done fun
 	default:
 		err := unknownOp(t.req)
 		t.reply.fail(err)
-		s.metrics.response(statusOf(err))
 		done()
 		return
 	}
@@ -241,13 +240,11 @@ func (s *Server) submitSession(ctx context.Context, c *wsConn, t *task, done fun
 	if err == nil && ss == nil {
 		// Closing a session that does not exist (any more) succeeds.
 		t.reply.finish(gio.StatusNoContent, "", nil, nil)
-		s.metrics.response(gio.StatusNoContent)
 		done()
 		return
 	}
 	if err != nil {
 		t.reply.fail(err)
-		s.metrics.response(statusOf(err))
 		done()
 		return
 	}
@@ -258,7 +255,6 @@ func (s *Server) submitSession(ctx context.Context, c *wsConn, t *task, done fun
 				ss.kill()
 				ss.closeExec()
 				t.reply.finish(gio.StatusNoContent, "", nil, nil)
-				s.metrics.response(gio.StatusNoContent)
 				return
 			}
 			s.run(ctx, t, func(ctx context.Context, t *task) error { return s.execInSession(ctx, ss, t) })
@@ -266,12 +262,10 @@ func (s *Server) submitSession(ctx context.Context, c *wsConn, t *task, done fun
 		abort: func() {
 			defer done()
 			t.reply.finish(gio.StatusServerError, fmt.Sprintf("Session %s was closed before the request ran", id), nil, nil)
-			s.metrics.response(gio.StatusServerError)
 		},
 	}
 	if err := ss.enqueue(st); err != nil {
 		t.reply.fail(err)
-		s.metrics.response(statusOf(err))
 		done()
 	}
 }

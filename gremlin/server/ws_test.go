@@ -524,3 +524,37 @@ type codeErr int
 
 func (c codeErr) Error() string      { return "coded" }
 func (c codeErr) GremlinStatus() int { return int(c) }
+
+func TestOtherSerializers(t *testing.T) {
+	ts := startServer(t, Config{})
+	// The Console's GraphBinary -stringd: results as Java toString() strings.
+	c := dial(t, ts.url)
+	c.ser = gio.GraphBinaryStringd{}
+	data, final := c.do(evalReq("ints 2", nil))
+	wantCode(t, final, 200)
+	if len(data) != 2 || data[0] != "0" || data[1] != "1" {
+		t.Fatalf("stringd data %#v", data)
+	}
+	// GraphSON v2 sent in a binary frame is answered in binary frames,
+	// as Gremlin Server does.
+	v2, ok := ts.codecs.ForMime(gio.MimeGraphSONv2)
+	if !ok {
+		t.Skip("no GraphSON v2 serializer yet")
+	}
+	req := evalReq("ints 2", nil)
+	payload, err := v2.EncodeRequest(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := gio.BuildBinaryFrame(gio.MimeGraphSONv2, payload)
+	_ = c.ws.WriteMessage(websocket.BinaryMessage, f)
+	_ = c.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	typ, raw, err := c.ws.ReadMessage()
+	if err != nil || typ != websocket.BinaryMessage {
+		t.Fatalf("frame type %d err %v", typ, err)
+	}
+	resp, err := v2.DecodeResponse(raw)
+	if err != nil || resp.RequestID != req.RequestID || resp.Status.Code != 200 {
+		t.Fatalf("GraphSON v2 response %+v %v", resp, err)
+	}
+}

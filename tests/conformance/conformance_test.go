@@ -153,7 +153,7 @@ func TestConformance(t *testing.T) {
 var summaryRE = regexp.MustCompile(`\d+ scenarios \(.*\)`)
 
 // parseResults reads `go test -json` output of the cucumber package. Each
-// scenario is a subtest TestCucumberFeatures/<feature>/<scenario>.
+// scenario is a subtest TestCucumberFeatures/<scenario>.
 func parseResults(out []byte) (passed, failed map[string]bool, summary string) {
 	passed, failed = map[string]bool{}, map[string]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -166,11 +166,11 @@ func parseResults(out []byte) (passed, failed map[string]bool, summary string) {
 		if m := summaryRE.FindString(ev.Output); m != "" {
 			summary = m
 		}
-		parts := strings.Split(ev.Test, "/")
-		if len(parts) < 3 {
+		parts := strings.SplitN(ev.Test, "/", 2)
+		if len(parts) < 2 {
 			continue
 		}
-		name := strings.Join(parts[1:], "/")
+		name := parts[1]
 		switch ev.Action {
 		case "pass":
 			passed[name] = true

@@ -211,7 +211,7 @@ func TestOrderSpecifics(t *testing.T) {
 		{&value.Property{Key: "a", Value: int32(10)}, &value.Property{Key: "a", Value: 0.2}, 1},
 		{&value.Path{Objects: l("x")}, set("x"), -1},
 		{l(int32(1), "a"), l(int32(1), int32(5)), 1}, // string after number
-		{time.Second, value.Char('a'), 1},              // unknowns: by type name
+		{time.Second, value.Char('a'), 1},            // unknowns: by type name
 		{time.Second, time.Minute, -1},
 		{value.MapEntry{Key: "a", Value: int32(1)}, value.MapEntry{Key: "a", Value: int32(2)}, -1},
 	}

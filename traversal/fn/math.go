@@ -238,7 +238,7 @@ func tokenizeMath(src string) ([]mtok, error) {
 			p := toks[i-1]
 			prevVal := p.kind == tNum || p.kind == tRParen || (p.kind == tIdent && !isFuncName(p.s))
 			nextVal := t.kind == tNum || t.kind == tIdent || t.kind == tLParen
-			if prevVal && nextVal && !(p.kind == tNum && t.kind == tNum) && !(p.kind == tIdent && t.kind == tLParen) {
+			if prevVal && nextVal && !(p.kind == tNum && t.kind == tNum) {
 				out = append(out, mtok{kind: tOp, s: "*", pos: t.pos})
 			}
 		}

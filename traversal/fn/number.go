@@ -500,7 +500,7 @@ func arithFP(op arithOp, a, b any, forceFP bool) (any, error) {
 		if c == cDouble {
 			return r, nil
 		}
-		if !fp && bits >= 64 {
+		if bits >= 64 {
 			return nil, fmt.Errorf("%s: %v (%s %s %s)", opNames[op], err, javaString(a), opSym[op], javaString(b))
 		}
 		bits <<= 1

@@ -1,0 +1,180 @@
+package native
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Benchmarks: 16-byte keys, 100-byte values. Figures against bbolt and
+// Pebble come from tests/bench/kvcompare.
+
+const benchKeys = 200_000
+
+func benchKey(i int) []byte {
+	b := make([]byte, 16)
+	binary.BigEndian.PutUint64(b, uint64(i)*0x9E3779B97F4A7C15)
+	binary.BigEndian.PutUint64(b[8:], uint64(i))
+	return b
+}
+
+var (
+	benchOnce sync.Once
+	benchDB   *DB
+	benchTB   TableID
+	benchKs   [][]byte
+)
+
+func benchFixture(b *testing.B) (*DB, TableID, [][]byte) {
+	benchOnce.Do(func() {
+		db, err := Open("", Options{Logger: quietLogger()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tb, _ := db.CreateTable("bench", Range)
+		ks := make([][]byte, benchKeys)
+		val := make([]byte, 100)
+		perm := rand.New(rand.NewPCG(1, 1)).Perm(benchKeys)
+		for i := 0; i < benchKeys; i += 10000 {
+			tx, _ := db.Begin(TxOptions{})
+			for _, j := range perm[i : i+10000] {
+				ks[j] = benchKey(j)
+				_ = tx.Set(tb.ID, ks[j], val)
+			}
+			if err := tx.Commit(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		benchDB, benchTB, benchKs = db, tb.ID, ks
+	})
+	return benchDB, benchTB, benchKs
+}
+
+func BenchmarkTxGet(b *testing.B) {
+	db, tb, ks := benchFixture(b)
+	r := rand.New(rand.NewPCG(2, 2))
+	tx, _ := db.Begin(TxOptions{Isolation: SnapshotIsolation, ReadOnly: true})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%1000 == 999 {
+			tx.Rollback()
+			tx, _ = db.Begin(TxOptions{Isolation: SnapshotIsolation, ReadOnly: true})
+		}
+		if _, err := tx.Get(tb, ks[r.IntN(len(ks))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	tx.Rollback()
+}
+
+func BenchmarkSerializableTxGet(b *testing.B) {
+	db, tb, ks := benchFixture(b)
+	r := rand.New(rand.NewPCG(2, 2))
+	tx, _ := db.Begin(TxOptions{})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%1000 == 999 {
+			tx.Rollback()
+			tx, _ = db.Begin(TxOptions{})
+		}
+		if _, err := tx.Get(tb, ks[r.IntN(len(ks))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	tx.Rollback()
+}
+
+func BenchmarkDBGet(b *testing.B) {
+	db, tb, ks := benchFixture(b)
+	r := rand.New(rand.NewPCG(2, 2))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := db.Get(tb, ks[r.IntN(len(ks))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMultiGet100(b *testing.B) {
+	db, tb, ks := benchFixture(b)
+	r := rand.New(rand.NewPCG(2, 2))
+	keys := make([][]byte, 100)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j := range keys {
+			keys[j] = ks[r.IntN(len(ks))]
+		}
+		if _, err := db.MultiGet(tb, keys); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100), "ns/key")
+}
+
+func BenchmarkScan100(b *testing.B) {
+	db, tb, ks := benchFixture(b)
+	r := rand.New(rand.NewPCG(3, 3))
+	tx, _ := db.Begin(TxOptions{Isolation: SnapshotIsolation, ReadOnly: true})
+	defer tx.Rollback()
+	entries := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := tx.Scan(tb, ks[r.IntN(len(ks))], nil, ScanOptions{Limit: 100})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for j := 0; j < p.Len(); j++ {
+			_ = p.UnsafeValue(j)
+		}
+		entries += p.Len()
+		p.Release()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(entries), "ns/entry")
+}
+
+func BenchmarkCommitNoSync(b *testing.B) {
+	db, err := Open(b.TempDir(), Options{Sync: SyncOff, CheckpointInterval: -1, CheckpointLogBytes: 1 << 40, Logger: quietLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	tb, _ := db.CreateTable("t", Range)
+	val := make([]byte, 100)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tx, _ := db.Begin(TxOptions{})
+		_ = tx.Set(tb.ID, benchKey(i), val)
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCommitSync32(b *testing.B) {
+	db, err := Open(b.TempDir(), Options{CheckpointInterval: -1, CheckpointLogBytes: 1 << 40, Logger: quietLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	tb, _ := db.CreateTable("t", Range)
+	val := make([]byte, 100)
+	var seq atomic.Int64
+	b.SetParallelism(32)
+	start := time.Now()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			tx, _ := db.Begin(TxOptions{})
+			_ = tx.Set(tb.ID, benchKey(int(seq.Add(1))), val)
+			if err := tx.Commit(); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "commits/s")
+	b.ReportMetric(float64(db.Stats().WALSyncs), "fsyncs")
+}

@@ -1,0 +1,574 @@
+// Command kvcompare runs KVT, bbolt and Pebble side by side on the same
+// workload (16-byte keys, 100-byte values) and prints each figure with its
+// ratio to the peers and the KVT target.
+//
+//	go run ./kvcompare -keys 1000000
+package main
+
+import (
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cockroachdb/pebble"
+	"github.com/kvtgraph/kvtgraph/native"
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	nKeys      = flag.Int("keys", 1_000_000, "number of keys to load")
+	nGets      = flag.Int("gets", 500_000, "random gets to time")
+	nScans     = flag.Int("scans", 20_000, "100-entry range scans to time")
+	nCommits   = flag.Int("commits", 100_000, "unsynced single-key commits to time")
+	syncDur    = flag.Duration("syncdur", 2*time.Second, "duration of the synced-commit run")
+	committers = flag.Int("committers", 32, "concurrent committers in the synced run")
+	dirFlag    = flag.String("dir", "", "scratch directory (default: a temp dir)")
+	only       = flag.String("only", "kvt,bbolt,pebble", "engines to run")
+)
+
+const valueLen = 100
+
+func key(i int) []byte {
+	b := make([]byte, 16)
+	// A scrambled but order-preserving-free 16-byte key: 8 bytes of a mixed
+	// index then the index itself, so keys are unique and spread out.
+	binary.BigEndian.PutUint64(b, uint64(i)*0x9E3779B97F4A7C15)
+	binary.BigEndian.PutUint64(b[8:], uint64(i))
+	return b
+}
+
+func value(i int) []byte {
+	v := make([]byte, valueLen)
+	for j := range v {
+		v[j] = byte(i + j*7)
+	}
+	return v
+}
+
+func rss() uint64 {
+	runtime.GC()
+	debug.FreeOSMemory()
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	pages, _ := strconv.ParseUint(f[1], 10, 64)
+	return pages * uint64(os.Getpagesize())
+}
+
+// engine is the common shape of the three stores under test.
+type engine interface {
+	name() string
+	load(keys [][]byte) error
+	gets(keys [][]byte, idx []int) (time.Duration, error)
+	scans(keys [][]byte, starts []int, n int) (time.Duration, int, error)
+	commits(n int) (time.Duration, error)
+	syncCommits(workers int, d time.Duration) (int64, error)
+	close()
+}
+
+type result struct {
+	getNs, scanNsPerEntry, commitNs, syncPerSec, rssRatio float64
+}
+
+func main() {
+	flag.Parse()
+	dir := *dirFlag
+	if dir == "" {
+		var err error
+		dir, err = os.MkdirTemp("", "kvcompare")
+		if err != nil {
+			panic(err)
+		}
+		defer os.RemoveAll(dir)
+	}
+	fmt.Printf("kvcompare: %d keys (16-byte keys, %d-byte values), GOMAXPROCS=%d, dir=%s\n", *nKeys, valueLen, runtime.GOMAXPROCS(0), dir)
+	keys := make([][]byte, *nKeys)
+	for i := range keys {
+		keys[i] = key(i)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	getIdx := make([]int, *nGets)
+	for i := range getIdx {
+		getIdx[i] = r.IntN(*nKeys)
+	}
+	starts := make([]int, *nScans)
+	for i := range starts {
+		starts[i] = r.IntN(*nKeys)
+	}
+	raw := float64(*nKeys * (16 + valueLen))
+	results := map[string]result{}
+	var order []string
+	for _, name := range strings.Split(*only, ",") {
+		var e engine
+		var err error
+		sub := filepath.Join(dir, name)
+		switch name {
+		case "kvt":
+			e, err = openKVT(sub)
+		case "bbolt":
+			e, err = openBolt(sub)
+		case "pebble":
+			e, err = openPebble(sub)
+		default:
+			fmt.Fprintf(os.Stderr, "unknown engine %q\n", name)
+			os.Exit(2)
+		}
+		if err != nil {
+			panic(err)
+		}
+		before := rss()
+		t0 := time.Now()
+		if err := e.load(keys); err != nil {
+			panic(fmt.Sprintf("%s load: %v", name, err))
+		}
+		after := rss()
+		fmt.Printf("%-7s load %s, rss delta %.1f MiB\n", name, time.Since(t0).Round(time.Millisecond), float64(after-before)/(1<<20))
+		var res result
+		res.rssRatio = float64(after-before) / raw
+		d, err := e.gets(keys, getIdx)
+		must(err)
+		res.getNs = float64(d.Nanoseconds()) / float64(len(getIdx))
+		d, n, err := e.scans(keys, starts, 100)
+		must(err)
+		res.scanNsPerEntry = float64(d.Nanoseconds()) / float64(n)
+		d, err = e.commits(*nCommits)
+		must(err)
+		res.commitNs = float64(d.Nanoseconds()) / float64(*nCommits)
+		cnt, err := e.syncCommits(*committers, *syncDur)
+		must(err)
+		res.syncPerSec = float64(cnt) / syncDur.Seconds()
+		e.close()
+		results[name] = res
+		order = append(order, name)
+		fmt.Printf("%-7s get %.0f ns, scan %.1f ns/entry, commit %.0f ns, synced %.0f commits/s, rss %.2fx raw\n",
+			name, res.getNs, res.scanNsPerEntry, res.commitNs, res.syncPerSec, res.rssRatio)
+	}
+	report(results, order)
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+func report(res map[string]result, order []string) {
+	type row struct {
+		name, unit, target string
+		get                func(result) float64
+		lowerBetter        bool
+		ok                 func(float64) bool
+	}
+	rows := []row{
+		{"random get", "ns", "<= 500 ns", func(r result) float64 { return r.getNs }, true, func(v float64) bool { return v <= 500 }},
+		{"scan per entry (100-entry ranges)", "ns", "<= 25 ns", func(r result) float64 { return r.scanNsPerEntry }, true, func(v float64) bool { return v <= 25 }},
+		{"commit without sync", "ns", "<= 2000 ns", func(r result) float64 { return r.commitNs }, true, func(v float64) bool { return v <= 2000 }},
+		{fmt.Sprintf("synced commits/s, %d committers", *committers), "/s", ">= 50000/s", func(r result) float64 { return r.syncPerSec }, false, func(v float64) bool { return v >= 50000 }},
+		{"resident memory / raw key+value bytes", "x", "<= 1.5x", func(r result) float64 { return r.rssRatio }, true, func(v float64) bool { return v <= 1.5 }},
+	}
+	fmt.Println()
+	fmt.Printf("| measure | %s | KVT target | KVT meets |", strings.Join(order, " | "))
+	for _, o := range order[1:] {
+		fmt.Printf(" KVT vs %s |", o)
+	}
+	fmt.Println()
+	fmt.Print("|---|" + strings.Repeat("---|", len(order)+2+len(order)-1) + "\n")
+	for _, rw := range rows {
+		fmt.Printf("| %s |", rw.name)
+		for _, o := range order {
+			fmt.Printf(" %s |", fmtVal(rw.get(res[o]), rw.unit))
+		}
+		k, hasK := res["kvt"]
+		meets := "-"
+		if hasK {
+			meets = map[bool]string{true: "yes", false: "NO"}[rw.ok(rw.get(k))]
+		}
+		fmt.Printf(" %s | %s |", rw.target, meets)
+		for _, o := range order[1:] {
+			if !hasK || rw.get(res[o]) == 0 {
+				fmt.Print(" - |")
+				continue
+			}
+			ratio := rw.get(k) / rw.get(res[o])
+			better := ratio < 1 == rw.lowerBetter
+			word := map[bool]string{true: "better", false: "worse"}[better]
+			fmt.Printf(" %.2fx (%s) |", ratio, word)
+		}
+		fmt.Println()
+	}
+}
+
+func fmtVal(v float64, unit string) string {
+	switch unit {
+	case "x":
+		return fmt.Sprintf("%.2fx", v)
+	case "/s":
+		return fmt.Sprintf("%.0f/s", v)
+	}
+	return fmt.Sprintf("%.1f %s", v, unit)
+}
+
+func shuffled(n int) []int {
+	p := rand.New(rand.NewPCG(3, 4)).Perm(n)
+	return p
+}
+
+// ---------------------------------------------------------------- KVT
+
+type kvtEngine struct {
+	dir       string
+	db        *native.DB
+	tb        native.TableID
+	commitSeq atomic.Int64
+}
+
+func openKVT(dir string) (engine, error) {
+	e := &kvtEngine{dir: dir}
+	db, err := native.Open(dir, native.Options{Sync: native.SyncOff, CheckpointInterval: -1, CheckpointLogBytes: 1 << 40})
+	if err != nil {
+		return nil, err
+	}
+	e.db = db
+	t, err := db.CreateTable("bench", native.Range)
+	if err != nil {
+		return nil, err
+	}
+	e.tb = t.ID
+	return e, nil
+}
+
+func (e *kvtEngine) name() string { return "kvt" }
+
+func (e *kvtEngine) load(keys [][]byte) error {
+	perm := shuffled(len(keys))
+	for i := 0; i < len(perm); i += 10000 {
+		tx, err := e.db.Begin(native.TxOptions{})
+		if err != nil {
+			return err
+		}
+		for _, j := range perm[i:min(i+10000, len(perm))] {
+			if err := tx.Set(e.tb, keys[j], value(j)); err != nil {
+				return err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return e.db.Sync()
+}
+
+func (e *kvtEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {
+	t0 := time.Now()
+	for i := 0; i < len(idx); i += 1000 {
+		tx, err := e.db.Begin(native.TxOptions{Isolation: native.SnapshotIsolation, ReadOnly: true})
+		if err != nil {
+			return 0, err
+		}
+		for _, j := range idx[i:min(i+1000, len(idx))] {
+			if _, err := tx.Get(e.tb, keys[j]); err != nil {
+				return 0, err
+			}
+		}
+		tx.Rollback()
+	}
+	return time.Since(t0), nil
+}
+
+func (e *kvtEngine) scans(keys [][]byte, starts []int, n int) (time.Duration, int, error) {
+	total := 0
+	t0 := time.Now()
+	tx, err := e.db.Begin(native.TxOptions{Isolation: native.SnapshotIsolation, ReadOnly: true})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tx.Rollback()
+	for _, s := range starts {
+		p, err := tx.Scan(e.tb, keys[s], nil, native.ScanOptions{Limit: n})
+		if err != nil {
+			return 0, 0, err
+		}
+		for i := 0; i < p.Len(); i++ {
+			_ = p.UnsafeKey(i)
+			_ = p.UnsafeValue(i)
+		}
+		total += p.Len()
+		p.Release()
+	}
+	return time.Since(t0), total, nil
+}
+
+func (e *kvtEngine) commits(n int) (time.Duration, error) {
+	v := value(1)
+	t0 := time.Now()
+	for i := 0; i < n; i++ {
+		tx, err := e.db.Begin(native.TxOptions{})
+		if err != nil {
+			return 0, err
+		}
+		if err := tx.Set(e.tb, key(1<<40+int(e.commitSeq.Add(1))), v); err != nil {
+			return 0, err
+		}
+		if err := tx.Commit(); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(t0), nil
+}
+
+func (e *kvtEngine) syncCommits(workers int, d time.Duration) (int64, error) {
+	if err := e.db.Close(); err != nil {
+		return 0, err
+	}
+	db, err := native.Open(e.dir, native.Options{Sync: native.SyncAlways, CheckpointInterval: -1, CheckpointLogBytes: 1 << 40})
+	if err != nil {
+		return 0, err
+	}
+	e.db = db
+	return runWorkers(workers, d, func() error {
+		tx, err := e.db.Begin(native.TxOptions{})
+		if err != nil {
+			return err
+		}
+		if err := tx.Set(e.tb, key(1<<41+int(e.commitSeq.Add(1))), value(2)); err != nil {
+			return err
+		}
+		return tx.Commit()
+	})
+}
+
+func (e *kvtEngine) close() { _ = e.db.Close() }
+
+func runWorkers(workers int, d time.Duration, op func() error) (int64, error) {
+	var count atomic.Int64
+	var firstErr atomic.Value
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				if err := op(); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				count.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := firstErr.Load().(error); err != nil {
+		return 0, err
+	}
+	return count.Load(), nil
+}
+
+// ---------------------------------------------------------------- bbolt
+
+type boltEngine struct {
+	db  *bolt.DB
+	seq atomic.Int64
+}
+
+var bucket = []byte("bench")
+
+func openBolt(dir string) (engine, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	db, err := bolt.Open(filepath.Join(dir, "bolt.db"), 0o644, &bolt.Options{NoSync: true, NoFreelistSync: true})
+	if err != nil {
+		return nil, err
+	}
+	err = db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bucket); return err })
+	return &boltEngine{db: db}, err
+}
+
+func (e *boltEngine) name() string { return "bbolt" }
+
+func (e *boltEngine) load(keys [][]byte) error {
+	perm := shuffled(len(keys))
+	for i := 0; i < len(perm); i += 10000 {
+		err := e.db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucket)
+			for _, j := range perm[i:min(i+10000, len(perm))] {
+				if err := b.Put(keys[j], value(j)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return e.db.Sync()
+}
+
+func (e *boltEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {
+	t0 := time.Now()
+	for i := 0; i < len(idx); i += 1000 {
+		err := e.db.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucket)
+			for _, j := range idx[i:min(i+1000, len(idx))] {
+				v := b.Get(keys[j])
+				if v == nil {
+					return fmt.Errorf("bbolt: key %d missing", j)
+				}
+				_ = append([]byte(nil), v...) // callers must copy out of bbolt
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(t0), nil
+}
+
+func (e *boltEngine) scans(keys [][]byte, starts []int, n int) (time.Duration, int, error) {
+	total := 0
+	t0 := time.Now()
+	err := e.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucket).Cursor()
+		for _, s := range starts {
+			i := 0
+			for k, v := c.Seek(keys[s]); k != nil && i < n; k, v = c.Next() {
+				_, _ = k, v
+				i++
+			}
+			total += i
+		}
+		return nil
+	})
+	return time.Since(t0), total, err
+}
+
+func (e *boltEngine) commits(n int) (time.Duration, error) {
+	v := value(1)
+	t0 := time.Now()
+	for i := 0; i < n; i++ {
+		err := e.db.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucket).Put(key(1<<40+int(e.seq.Add(1))), v)
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(t0), nil
+}
+
+func (e *boltEngine) syncCommits(workers int, d time.Duration) (int64, error) {
+	e.db.NoSync = false
+	// bbolt's Batch coalesces concurrent writers into one synced transaction.
+	return runWorkers(workers, d, func() error {
+		return e.db.Batch(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucket).Put(key(1<<41+int(e.seq.Add(1))), value(2))
+		})
+	})
+}
+
+func (e *boltEngine) close() { _ = e.db.Close() }
+
+// ---------------------------------------------------------------- pebble
+
+type pebbleEngine struct {
+	db  *pebble.DB
+	seq atomic.Int64
+}
+
+func openPebble(dir string) (engine, error) {
+	db, err := pebble.Open(dir, &pebble.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return &pebbleEngine{db: db}, nil
+}
+
+func (e *pebbleEngine) name() string { return "pebble" }
+
+func (e *pebbleEngine) load(keys [][]byte) error {
+	perm := shuffled(len(keys))
+	for i := 0; i < len(perm); i += 10000 {
+		b := e.db.NewBatch()
+		for _, j := range perm[i:min(i+10000, len(perm))] {
+			if err := b.Set(keys[j], value(j), nil); err != nil {
+				return err
+			}
+		}
+		if err := b.Commit(pebble.NoSync); err != nil {
+			return err
+		}
+	}
+	return e.db.Flush()
+}
+
+func (e *pebbleEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {
+	t0 := time.Now()
+	for i := 0; i < len(idx); i += 1000 {
+		snap := e.db.NewSnapshot()
+		for _, j := range idx[i:min(i+1000, len(idx))] {
+			v, closer, err := snap.Get(keys[j])
+			if err != nil {
+				return 0, err
+			}
+			_ = append([]byte(nil), v...)
+			closer.Close()
+		}
+		snap.Close()
+	}
+	return time.Since(t0), nil
+}
+
+func (e *pebbleEngine) scans(keys [][]byte, starts []int, n int) (time.Duration, int, error) {
+	total := 0
+	t0 := time.Now()
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	it, err := snap.NewIter(nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer it.Close()
+	for _, s := range starts {
+		i := 0
+		for ok := it.SeekGE(keys[s]); ok && i < n; ok = it.Next() {
+			_, _ = it.Key(), it.Value()
+			i++
+		}
+		total += i
+	}
+	return time.Since(t0), total, nil
+}
+
+func (e *pebbleEngine) commits(n int) (time.Duration, error) {
+	v := value(1)
+	t0 := time.Now()
+	for i := 0; i < n; i++ {
+		if err := e.db.Set(key(1<<40+int(e.seq.Add(1))), v, pebble.NoSync); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(t0), nil
+}
+
+func (e *pebbleEngine) syncCommits(workers int, d time.Duration) (int64, error) {
+	return runWorkers(workers, d, func() error {
+		return e.db.Set(key(1<<41+int(e.seq.Add(1))), value(2), pebble.Sync)
+	})
+}
+
+func (e *pebbleEngine) close() { _ = e.db.Close() }
