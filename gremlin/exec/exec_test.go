@@ -178,3 +178,16 @@ func TestEvalTimeoutCancels(t *testing.T) {
 		t.Fatalf("err = %v, want a timeout", err)
 	}
 }
+
+func TestEvalNestedTraversalArgument(t *testing.T) {
+	e := newExec(t)
+	eval(t, e, "g.addV('p').property('name','a').iterate(); g.addV('p').property('name','b').iterate()", nil)
+	got := eval(t, e, "g.V(g.V().has('name','b').id().next()).values('name')", nil)
+	if len(got) != 1 || got[0] != "b" {
+		t.Fatalf("nested traversal argument = %v, want [b]", got)
+	}
+	_, err := e.Eval(context.Background(), &server.EvalRequest{Script: "g.V(g.V().id()).count()"})
+	if err == nil || !strings.Contains(err.Error(), "terminal") {
+		t.Fatalf("unterminated nested traversal: err = %v, want a message asking for a terminal method", err)
+	}
+}

@@ -50,6 +50,18 @@ type scope struct {
 	aliases  map[string]string
 }
 
+// resolver returns what substitutes this scope's bindings and runs nested
+// terminated traversals.
+func (sc *scope) resolver(ctx context.Context) *resolver {
+	return &resolver{lookup: sc.lookup, nested: func(t *lang.Traversal) (any, error) {
+		if t.Terminal == nil {
+			return nil, fmt.Errorf("%w: a traversal used as an argument must end with next(), toList() or another terminal method", server.ErrEvaluation)
+		}
+		v, _, err := sc.st.evalTraversal(ctx, sc, t, false)
+		return v, err
+	}}
+}
+
 func (sc *scope) lookup(name string) (any, bool) {
 	if v, ok := sc.st.vars[name]; ok {
 		return v, true
@@ -135,7 +147,7 @@ func (st *state) evalExpr(ctx context.Context, sc *scope, e lang.Expr, stream bo
 	case *lang.EmptyQuery:
 		return nil, &outcome{}, nil
 	case *lang.Literal:
-		v, err := resolve(x.Value, sc.lookup)
+		v, err := resolve(x.Value, sc.resolver(ctx))
 		return v, nil, err
 	case *lang.VarRef:
 		v, ok := sc.lookup(x.Name)
@@ -155,7 +167,7 @@ func (st *state) evalExpr(ctx context.Context, sc *scope, e lang.Expr, stream bo
 		if err != nil {
 			return nil, nil, err
 		}
-		ins, err := resolveInstructions(x.Bytecode.Sources, sc.lookup)
+		ins, err := resolveInstructions(x.Bytecode.Sources, sc.resolver(ctx))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -191,7 +203,7 @@ func (st *state) evalTraversal(ctx context.Context, sc *scope, t *lang.Traversal
 	if err != nil {
 		return nil, nil, err
 	}
-	bc, err := resolveBytecode(t.Bytecode, sc.lookup)
+	bc, err := resolveBytecode(t.Bytecode, sc.resolver(ctx))
 	if err != nil {
 		return nil, nil, err
 	}
