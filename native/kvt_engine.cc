@@ -799,7 +799,7 @@ Status do_commit(Tx* tx, uint64_t* cts) {
                                     pd.del ? kTomb : uint32_t(pd.val.size()), ts);
       nv->older = t->head(pv);
       t->set_head(pv, nv);
-      db->prune(nv, horizon);
+      db->prune(nv, horizon, 4);
       if (nv->older || pd.del) garbage++;
     }
   }

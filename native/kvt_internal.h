@@ -520,8 +520,15 @@ struct DB {
     }
   }
   // Frees every version older than the newest one visible at horizon.
-  size_t prune(Version* head, uint64_t horizon) {
-    Version* v = visible_at(head, horizon);
+  // max_steps bounds the walk to that version (0: unbounded) so that writes
+  // to a hot key under a long-lived snapshot stay O(1); the background sweep
+  // does the unbounded walks.
+  size_t prune(Version* head, uint64_t horizon, int max_steps = 0) {
+    Version* v = head;
+    for (int steps = 0; v && v->ts > horizon; steps++) {
+      if (max_steps && steps >= max_steps) return 0;
+      v = v->older;
+    }
     if (!v || !v->older) return 0;
     Version* x = v->older;
     v->older = nullptr;
