@@ -452,3 +452,22 @@ func TestLargeValuesScan(t *testing.T) {
 		t.Fatalf("large scan: %v", err)
 	}
 }
+
+func TestDBBatch(t *testing.T) {
+	db := openMem(t)
+	tb := mustTable(t, db, "t", Hash)
+	res, err := db.Batch([]BatchOp{
+		{Kind: OpSet, Table: tb, Key: []byte("a"), Value: []byte("1")},
+		{Kind: OpGet, Table: tb, Key: []byte("a")},
+		{Kind: OpDelete, Table: tb, Key: []byte("b")},
+	})
+	if err != nil || len(res) != 3 || string(res[1].Value) != "1" {
+		t.Fatalf("batch: %+v %v", res, err)
+	}
+	if v, err := db.Get(tb, []byte("a")); err != nil || string(v) != "1" {
+		t.Fatalf("batch committed: %q %v", v, err)
+	}
+	if _, err := db.Batch([]BatchOp{{Kind: OpSet, Table: 99, Key: []byte("a")}}); !errors.Is(err, ErrTableNotFound) {
+		t.Fatalf("batch on unknown table: %v", err)
+	}
+}

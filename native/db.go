@@ -110,7 +110,7 @@ type Stats struct {
 	OldestSnapshot uint64 // oldest open transaction snapshot
 	ActiveTxs      uint64
 	LiveVersions   uint64 // versions in memory, all tables
-	VersionBytes   uint64 // bytes of those versions
+	VersionBytes   uint64 // bytes of those versions plus B+tree leaves
 	ArenaBytes     uint64 // bytes reserved by the version allocator
 	Commits        uint64
 	Conflicts      uint64
@@ -535,4 +535,20 @@ func (db *DB) debugCrashInCheckpoint() {
 		cDebugCrashInCheckpoint(db.c)
 		db.mu.RUnlock()
 	}
+}
+
+// Batch runs mixed gets, sets and deletes in one serializable transaction
+// (one engine call for the operations, one for the commit), retrying the
+// whole batch on conflicts like Update.
+func (db *DB) Batch(ops []BatchOp) ([]BatchResult, error) {
+	var res []BatchResult
+	err := db.Update(func(tx *Tx) error {
+		var err error
+		res, err = tx.Batch(ops)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }

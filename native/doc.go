@@ -83,17 +83,32 @@
 // # Garbage collection and long readers
 //
 // Versions are reclaimed when no open snapshot can see them: on every commit
-// for the keys it writes, and by a background sweep (GCInterval) that also
-// removes deleted keys. To keep memory bounded under a long-running reader,
+// for the keys it writes (walking at most 64 versions down the key's chain,
+// so a hot key under a long reader stays O(1) per write), and by a background
+// sweep (GCInterval) that walks whole chains and removes deleted keys. To keep memory bounded under a long-running reader,
 // a snapshot may fall at most Options.MaxSnapshotLag commits behind the
 // newest one; past that, the horizon moves on without it and its next read
 // or commit fails with ErrTxTooOld (retryable: View and Update start over
 // with a fresh snapshot). Long read-only traversals should therefore page
 // through data in transactions shorter than that lag.
 //
+// # Storage layout
+//
+// Each version is one allocation holding a 20-byte header (older pointer,
+// 48-bit timestamp, key and value lengths), the key and the value, carved
+// from a size-class arena without per-object headers. Range tables index
+// the newest version of each key in a two-level B+tree whose slots carry an
+// 8-byte key prefix; hash tables use an open-addressing table of tagged
+// pointers (point access only: scans fail with ErrNotRangeTable). Deleting
+// a key, even an absent one, installs a tombstone: it is a write, so two
+// transactions deleting (or "locking" by deleting) one key conflict.
+//
 // # Caveats
 //
-// The version allocator returns memory to the OS only on Close; freed space
-// is reused by later versions of similar size. Hash tables currently share
-// the ordered index of range tables (scans are still refused on them).
+// The arena returns memory to the OS only on Close; freed space is reused by
+// later versions and index nodes of similar size. Stats.VersionBytes counts
+// versions plus B+tree leaves. Commit timestamps are 48-bit. Keys are at
+// most MaxKeySize bytes and must not be empty. A transaction never finished
+// with Commit or Rollback keeps its snapshot registered until it falls
+// MaxSnapshotLag behind (or the DB closes).
 package native

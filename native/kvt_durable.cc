@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <malloc.h>
 
 #include "kvt_internal.h"
 
@@ -716,6 +717,7 @@ Status checkpoint(DB* db) {
 // ---------------------------------------------------------------- maintenance
 
 void maintenance_loop(DB* db) {
+  uint64_t last_trim_commits = 0;
   std::unique_lock<std::mutex> lk(db->maint_mu);
   while (!db->maint_stop) {
     db->maint_cv.wait_for(lk, std::chrono::milliseconds(50));
@@ -730,12 +732,20 @@ void maintenance_loop(DB* db) {
       if (due) {
         Status s = checkpoint(db);
         if (!s.ok()) db->log('E', "kvt: background checkpoint failed: " + s.msg);
+        malloc_trim(0);
         db->last_ckpt = now;
       }
     }
-    if (db->garbage_hint.load() > 0 && now - db->last_gc >= std::chrono::milliseconds(db->opts.gc_interval_ms)) {
-      gc_sweep(db);
+    if (now - db->last_gc >= std::chrono::milliseconds(db->opts.gc_interval_ms)) {
+      if (db->garbage_hint.load() > 0) gc_sweep(db);
       db->last_gc = now;
+      // Large transactions leave freed write sets and log buffers in the C
+      // heap; give them back to the OS when there was activity.
+      uint64_t c = db->n_commits.load();
+      if (c != last_trim_commits) {
+        malloc_trim(0);
+        last_trim_commits = c;
+      }
     }
     lk.lock();
   }

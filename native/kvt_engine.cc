@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <malloc.h>
 
 #include "kvt_internal.h"
 
@@ -259,7 +260,7 @@ uint64_t DB::compute_horizon() {
   {
     std::lock_guard<std::mutex> g(snap_mu);
     vis = visible_ts.load();
-    oldest = snaps.empty() ? vis : snaps.begin()->first;
+    oldest = snaps.empty() ? vis : snaps.oldest();
     pin = pinned.empty() ? vis : pinned.begin()->first;
   }
   uint64_t lag = opts.max_snapshot_lag;
@@ -676,22 +677,93 @@ void tx_release(Tx* tx) {
   DB* db = tx->db;
   std::lock_guard<std::mutex> g(db->snap_mu);
   if (tx->registered) {
-    auto it = db->snaps.find(tx->snap);
-    if (it != db->snaps.end() && --it->second == 0) db->snaps.erase(it);
+    db->snaps.remove(tx->snap);
     tx->registered = false;
   }
-  db->live.erase(tx);
+  if (tx->live_prev || db->live == tx) {
+    if (tx->live_prev)
+      tx->live_prev->live_next = tx->live_next;
+    else
+      db->live = tx->live_next;
+    if (tx->live_next) tx->live_next->live_prev = tx->live_prev;
+    tx->live_prev = tx->live_next = nullptr;
+    db->n_live--;
+  }
+}
+
+// WriteRef is one deduplicated write of a committing transaction; the views
+// point into the transaction's write maps or into the commit call's batch.
+struct WriteRef {
+  uint32_t tid;
+  Table* t;
+  std::string_view k;
+  std::string_view v;
+  bool del;
+};
+
+// Collects the transaction's writes, sorted by (table, key), last write of a
+// key winning. Without earlier flushed writes the batch is parsed in place
+// (no maps, no copies).
+Status collect_writes(Tx* tx, const char* batch, size_t n, std::vector<WriteRef>& out) {
+  if (n > 0 && tx->read_only) return Status(KVT_READ_ONLY, "write in a read-only transaction");
+  bool maps = false;
+  for (auto& w : tx->writes)
+    if (!w.m.empty()) maps = true;
+  if (maps) {
+    Status s = apply_batch(tx, batch, n);
+    if (!s.ok()) return s;
+    std::sort(tx->writes.begin(), tx->writes.end(), [](const TableWrites& a, const TableWrites& b) { return a.id < b.id; });
+    for (auto& w : tx->writes)
+      for (auto& kv : w.m)
+        out.push_back(WriteRef{w.id, nullptr, kv.first, kv.second.val, kv.second.del});
+  } else {
+    Reader r(batch, n);
+    while (!r.done()) {
+      uint8_t op = r.u8();
+      uint32_t tid = r.u32();
+      std::string_view k = r.bytes(r.u32());
+      std::string_view v;
+      if (op == KVT_OP_SET)
+        v = r.bytes(r.u32());
+      else if (op != KVT_OP_DELETE)
+        return Status(KVT_INTERNAL, "malformed write batch op");
+      if (!r.ok()) return Status(KVT_INTERNAL, "malformed write batch");
+      out.push_back(WriteRef{tid, nullptr, k, v, op == KVT_OP_DELETE});
+    }
+    if (out.size() > 1) {
+      std::stable_sort(out.begin(), out.end(), [](const WriteRef& a, const WriteRef& b) {
+        if (a.tid != b.tid) return a.tid < b.tid;
+        return keycmp(a.k, b.k) < 0;
+      });
+      size_t w = 0;
+      for (size_t i = 0; i < out.size(); i++) {
+        if (i + 1 < out.size() && out[i + 1].tid == out[i].tid && out[i + 1].k == out[i].k) continue;
+        out[w++] = out[i];
+      }
+      out.resize(w);
+    }
+  }
+  Table* t = nullptr;
+  uint32_t last = 0;
+  for (auto& w : out) {
+    if (!t || w.tid != last) {
+      Status s = tx_table(tx, w.tid, &t);
+      if (!s.ok()) return s;
+      last = w.tid;
+    }
+    w.t = t;
+  }
+  return Status();
 }
 
 // Validates the transaction under commit_mu. Returns a conflict status or ok.
-Status validate(Tx* tx) {
+Status validate(Tx* tx, const std::vector<WriteRef>& writes) {
   uint64_t snap = tx->snap;
-  for (auto& w : tx->writes) {
-    if (w.m.empty()) continue;
-    Table* t = w.t.get();
+  for (size_t i = 0; i < writes.size();) {
+    Table* t = writes[i].t;
     std::shared_lock<std::shared_mutex> g(t->latch);
-    for (auto& kv : w.m) {
-      Version** pv = t->find(kv.first.data(), kv.first.size());
+    for (; i < writes.size() && writes[i].t == t; i++) {
+      Version** pv = t->find(writes[i].k.data(), writes[i].k.size());
       if (pv && t->head(pv)->ts > snap)
         return Status(KVT_CONFLICT, "write-write conflict on a key of table '" + t->name + "'");
     }
@@ -722,85 +794,66 @@ Status validate(Tx* tx) {
   return Status();
 }
 
-Status do_commit(Tx* tx, uint64_t* cts) {
+Status do_commit(Tx* tx, const char* batch, size_t n, uint64_t* cts) {
   DB* db = tx->db;
-  bool has_writes = false;
-  for (auto& w : tx->writes)
-    if (!w.m.empty()) has_writes = true;
-  if (!has_writes) {
+  thread_local std::vector<WriteRef> writes;
+  writes.clear();
+  Status s = collect_writes(tx, batch, n, writes);
+  if (!s.ok()) return s;
+  if (writes.empty()) {
     *cts = tx->snap;
     return Status();
-  }
-  // Resolve write tables.
-  for (auto& w : tx->writes) {
-    if (w.m.empty()) continue;
-    Table* t;
-    Status s = tx_table(tx, w.id, &t);
-    if (!s.ok()) return s;
-    for (auto& r : tx->refs)
-      if (r.first == w.id) w.t = r.second;
   }
   std::unique_lock<std::mutex> cl(db->commit_mu);
   if (db->fenced.load()) return db->fenced_status();
   if (tx->snap < db->gc_horizon.load()) return too_old(tx);
-  for (auto& w : tx->writes)
-    if (w.t && w.t->dropped.load())
+  for (auto& w : writes)
+    if (w.t->dropped.load())
       return Status(KVT_TABLE_NOT_FOUND, "table '" + w.t->name + "' was dropped before commit");
-  Status v = validate(tx);
+  Status v = validate(tx, writes);
   if (!v.ok()) {
     db->n_conflicts.fetch_add(1, std::memory_order_relaxed);
     return v;
   }
   uint64_t ts = ++db->last_ts;
   uint64_t horizon = db->compute_horizon();
-  std::string rec;
+  thread_local std::string rec;
+  rec.clear();
   if (db->wal) {
-    size_t sz = 13;
-    uint32_t nops = 0;
-    for (auto& w : tx->writes)
-      for (auto& kv : w.m) {
-        sz += 13 + kv.first.size() + (kv.second.del ? 0 : 4 + kv.second.val.size());
-        nops++;
-      }
-    rec.reserve(sz);
     put8(rec, 1);
     put64(rec, ts);
-    put32(rec, nops);
+    put32(rec, uint32_t(writes.size()));
   }
   uint64_t garbage = 0;
-  for (auto& w : tx->writes) {
-    if (w.m.empty()) continue;
-    Table* t = w.t.get();
+  for (size_t i = 0; i < writes.size();) {
+    Table* t = writes[i].t;
     std::unique_lock<std::shared_mutex> g(t->latch);
-    for (auto& kv : w.m) {
-      const std::string& k = kv.first;
-      const Pending& pd = kv.second;
+    for (; i < writes.size() && writes[i].t == t; i++) {
+      const WriteRef& w = writes[i];
       if (db->wal) {
-        put8(rec, pd.del ? KVT_OP_DELETE : KVT_OP_SET);
-        put32(rec, w.id);
-        put32(rec, uint32_t(k.size()));
-        rec += k;
-        if (!pd.del) {
-          put32(rec, uint32_t(pd.val.size()));
-          rec += pd.val;
+        put8(rec, w.del ? KVT_OP_DELETE : KVT_OP_SET);
+        put32(rec, w.tid);
+        put32(rec, uint32_t(w.k.size()));
+        rec.append(w.k.data(), w.k.size());
+        if (!w.del) {
+          put32(rec, uint32_t(w.v.size()));
+          rec.append(w.v.data(), w.v.size());
         }
       }
-      Version** pv = t->find(k.data(), k.size());
+      uint32_t vl = w.del ? kTomb : uint32_t(w.v.size());
+      Version* nv = db->new_version(w.k.data(), uint32_t(w.k.size()), w.v.data(), vl, ts);
+      Version** pv = t->find(w.k.data(), w.k.size());
       // A deletion is installed as a tombstone even when the key is absent:
       // it is a write, and concurrent writers of the key must conflict.
       if (!pv) {
-        Version* nv = db->new_version(k.data(), uint32_t(k.size()), pd.val.data(),
-                                      pd.del ? kTomb : uint32_t(pd.val.size()), ts);
-        t->insert(k.data(), k.size(), nv);
-        if (pd.del) garbage++;
+        t->insert(w.k.data(), w.k.size(), nv);
+        if (w.del) garbage++;
         continue;
       }
-      Version* nv = db->new_version(k.data(), uint32_t(k.size()), pd.val.data(),
-                                    pd.del ? kTomb : uint32_t(pd.val.size()), ts);
       nv->older = t->head(pv);
       t->set_head(pv, nv);
-      db->prune(nv, horizon, 4);
-      if (nv->older || pd.del) garbage++;
+      db->prune(nv, horizon, 64);
+      if (nv->older || w.del) garbage++;
     }
   }
   if (garbage) db->garbage_hint.fetch_add(garbage, std::memory_order_relaxed);
@@ -954,7 +1007,7 @@ kvt_status kvt_close(kvt_db* h) {
   std::vector<Tx*> live;
   {
     std::lock_guard<std::mutex> g(db->snap_mu);
-    live.assign(db->live.begin(), db->live.end());
+    for (Tx* t = db->live; t; t = t->live_next) live.push_back(t);
   }
   for (Tx* t : live) {
     tx_release(t);
@@ -992,8 +1045,8 @@ void kvt_stats_get(kvt_db* h, kvt_stats* o) {
   o->gc_horizon = db->gc_horizon.load();
   {
     std::lock_guard<std::mutex> g(db->snap_mu);
-    o->oldest_snapshot = db->snaps.empty() ? o->visible_ts : db->snaps.begin()->first;
-    o->active_txs = db->live.size();
+    o->oldest_snapshot = db->snaps.empty() ? o->visible_ts : db->snaps.oldest();
+    o->active_txs = db->n_live;
   }
   o->live_versions = db->live_versions.load();
   o->version_bytes = db->arena.used();
@@ -1048,9 +1101,12 @@ kvt_status kvt_begin(kvt_db* h, int32_t isolation, int32_t read_only, kvt_tx** o
   {
     std::lock_guard<std::mutex> g(db->snap_mu);
     tx->snap = db->visible_ts.load();
-    db->snaps[tx->snap]++;
+    db->snaps.add(tx->snap);
     tx->registered = true;
-    db->live.insert(tx);
+    tx->live_next = db->live;
+    if (db->live) db->live->live_prev = tx;
+    db->live = tx;
+    db->n_live++;
   }
   *out = th;
   *snapshot_ts = tx->snap;
@@ -1155,8 +1211,7 @@ kvt_status kvt_tx_batch(kvt_tx* th, kvt_borrowed_slice ops, kvt_owned_buf* resul
 
 kvt_status kvt_tx_commit(kvt_tx* th, kvt_borrowed_slice batch, uint64_t* commit_ts) {
   Tx* tx = &th->tx;
-  Status s = apply_batch(tx, batch.data, batch.len);
-  if (s.ok()) s = do_commit(tx, commit_ts);
+  Status s = do_commit(tx, batch.data, batch.len, commit_ts);
   tx_release(tx);
   delete th;
   return to_c(s);
@@ -1201,6 +1256,7 @@ kvt_status kvt_checkpoint(kvt_db* h) {
 
 kvt_status kvt_gc(kvt_db* h) {
   gc_sweep(&h->db);
+  malloc_trim(0);
   return ok_c();
 }
 

@@ -8,6 +8,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -403,6 +405,8 @@ struct Tx {
   std::vector<ReadRec> reads;
   std::vector<RangeRec> ranges;
   std::vector<TableWrites> writes;
+  Tx* live_prev = nullptr;
+  Tx* live_next = nullptr;
   bool track_reads() const { return serializable && !read_only && !oneshot; }
 };
 
@@ -434,6 +438,37 @@ struct Wal {
 
 // ---------------------------------------------------------------- db
 
+// SnapSet counts open snapshots by timestamp. Snapshots are taken in
+// non-decreasing order, so it is a deque with the oldest live snapshot in
+// front: add and remove cost no allocation in the steady state.
+class SnapSet {
+ public:
+  bool empty() const { return q_.empty(); }
+  uint64_t oldest() const { return q_.front().first; }
+  void add(uint64_t ts) {
+    if (q_.empty() || q_.back().first < ts) {
+      q_.emplace_back(ts, 1);
+    } else if (q_.back().first == ts) {
+      q_.back().second++;
+    } else {
+      auto it = std::lower_bound(q_.begin(), q_.end(), ts, [](const auto& e, uint64_t t) { return e.first < t; });
+      if (it != q_.end() && it->first == ts)
+        it->second++;
+      else
+        q_.insert(it, {ts, 1});
+    }
+  }
+  void remove(uint64_t ts) {
+    auto it = std::lower_bound(q_.begin(), q_.end(), ts, [](const auto& e, uint64_t t) { return e.first < t; });
+    if (it == q_.end() || it->first != ts || it->second == 0) return;
+    it->second--;
+    while (!q_.empty() && q_.front().second == 0) q_.pop_front();
+  }
+
+ private:
+  std::deque<std::pair<uint64_t, uint32_t>> q_;
+};
+
 struct DB {
   std::string dir;
   bool inmem = true;
@@ -452,9 +487,10 @@ struct DB {
   std::atomic<uint64_t> gc_horizon{0};
 
   std::mutex snap_mu;
-  std::map<uint64_t, uint32_t> snaps;   // active transaction snapshots
+  SnapSet snaps;                        // active transaction snapshots
   std::map<uint64_t, uint32_t> pinned;  // checkpoint snapshots (exempt from lag)
-  std::unordered_set<Tx*> live;
+  Tx* live = nullptr;  // intrusive list of open transactions (snap_mu)
+  size_t n_live = 0;
 
   std::atomic<bool> fenced{false};
   std::mutex fence_mu;

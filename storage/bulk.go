@@ -42,7 +42,15 @@ type bulkTx struct {
 	maxOps   int
 	maxBytes int
 	batches  int
+	// known carries the vertices known to exist (encoded id → label id)
+	// from one batch to the next, so that edges need not re-read their
+	// endpoints in every batch. It relies on the bulk-load contract (no
+	// concurrent writers) and is dropped on Rollback.
+	known map[string]uint32
 }
+
+// maxBulkKnown bounds the vertices a bulk load remembers across batches.
+const maxBulkKnown = 4 << 20
 
 var _ GraphTx = (*bulkTx)(nil)
 
@@ -50,6 +58,11 @@ func (b *bulkTx) begin() error {
 	tx, err := b.g.BeginTx(b.ctx, TxOptions{})
 	if err != nil {
 		return err
+	}
+	if b.known == nil || len(b.known) > maxBulkKnown {
+		b.known = tx.known
+	} else {
+		tx.known = b.known
 	}
 	b.cur = tx
 	return nil
@@ -125,6 +138,7 @@ func (b *bulkTx) Commit() error {
 
 // Rollback discards the current batch and starts the next.
 func (b *bulkTx) Rollback() error {
+	b.known = nil // it may hold vertices of the discarded batch
 	if err := b.cur.Rollback(); err != nil {
 		return err
 	}

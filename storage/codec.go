@@ -279,7 +279,7 @@ func (r *reader) idBytes() []byte {
 	if r.err != nil {
 		return nil
 	}
-	_, n, err := decodeID(r.b)
+	n, err := idLen(r.b)
 	if err != nil {
 		r.err = err
 		return nil

@@ -9,10 +9,13 @@
 //     vertex.
 //   - edge_out, edge_in: adjacency, keyed [vertex][label][neighbour][edge],
 //     so all edges of a vertex in a direction, those of one label, and
-//     those of one label to one neighbour are each one prefix scan. Both
-//     hold the edge's endpoint labels and properties.
-//   - edge: edge id → (out, label, in), for edges by id.
-//   - label_index: all vertices or edges of a label in one scan.
+//     those of one label to one neighbour are each one prefix scan.
+//     edge_out holds the edge's endpoint labels and properties; edge_in
+//     entries are keys only (readers of in-edges fetch the values from
+//     edge_out with one MultiGet per page), so an edge is stored once.
+//   - edge: edge id → (out, label, in), for edges by id, and for the
+//     edges of a label (a scan filtered by the label in the row).
+//   - label_index: all vertices of a label in one scan.
 //   - vertex_label, edge_label, property_key, index_label: the schema;
 //     labels and keys are interned as small ids, declared or not.
 //   - secondary_index, range_index, search_index, unique_index: indexes,

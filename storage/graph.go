@@ -176,6 +176,13 @@ const metaIDAlloc = "id_alloc"
 
 // nextID returns a fresh int64 id (unique among generated ids).
 func (g *Graph) nextID(ctx context.Context) (int64, error) {
+	id, _, err := g.nextIDBlock(ctx)
+	return id, err
+}
+
+// nextIDBlock is nextID that also returns the end of the id block the id
+// came from: later ids of this Graph below limit are > id.
+func (g *Graph) nextIDBlock(ctx context.Context) (id, limit int64, err error) {
 	g.idMu.Lock()
 	defer g.idMu.Unlock()
 	if g.idNext >= g.idLimit {
@@ -195,11 +202,11 @@ func (g *Graph) nextID(ctx context.Context) (int64, error) {
 			return tx.Set(g.t.meta, []byte(metaIDAlloc), binary.AppendUvarint(nil, uint64(start)+uint64(g.opts.IDBlockSize)))
 		})
 		if err != nil {
-			return 0, fmt.Errorf("storage: allocate ids: %w", err)
+			return 0, 0, fmt.Errorf("storage: allocate ids: %w", err)
 		}
 		g.idNext, g.idLimit = start, start+int64(g.opts.IDBlockSize)
 	}
-	id := g.idNext
+	id = g.idNext
 	g.idNext++
-	return id, nil
+	return id, g.idLimit, nil
 }

@@ -433,3 +433,27 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Fatalf("after reopen marko knows %d", n)
 	}
 }
+
+// A String id that names no element but parses as an integer finds the
+// element with that integer id (TinkerGraph's numeric id managers convert
+// it); a String id that exists as a String keeps its own meaning.
+func TestStringIDFindsIntegerID(t *testing.T) {
+	g := newGraph(t)
+	tx := begin(t, g)
+	must[*value.Vertex](t)(tx.AddVertex(int32(1), "a", nil))
+	must[*value.Vertex](t)(tx.AddVertex(int64(5000000000), "a", nil))
+	must[*value.Vertex](t)(tx.AddVertex(int32(2), "a", nil))
+	must[*value.Vertex](t)(tx.AddVertex("2", "s", nil))
+	must[*value.Edge](t)(tx.AddEdge(int32(11), "knows", int32(1), int32(2), nil))
+	commit(t, tx)
+	tx = begin(t, g)
+	defer tx.Rollback()
+	got := must[[]*value.Vertex](t)(tx.Vertices([]any{"1", "5000000000", "2", "01", "+1", "x", "3"}))
+	if len(got) != 3 || got[0].ID != int32(1) || got[1].ID != int64(5000000000) || got[2].ID != "2" {
+		t.Fatalf("Vertices(\"1\", \"5000000000\", \"2\", ...) = %v", got)
+	}
+	es := must[[]*value.Edge](t)(tx.Edges([]any{"11", "12"}))
+	if len(es) != 1 || es[0].ID != int32(11) {
+		t.Fatalf("Edges(\"11\", \"12\") = %v", es)
+	}
+}

@@ -15,8 +15,11 @@ import (
 //	vertex       [vid]                          → [labelID][n]{[keyID][vpid][value][m]{[keyID][value]}}
 //	edge         [eid]                          → [outV][labelID][inV]
 //	edge_out     [outV][labelID][inV][eid]      → [outLabelID][inLabelID][n]{[keyID][value]}
-//	edge_in      [inV][labelID][outV][eid]      → same value as edge_out
-//	label_index  ['V'][labelID][vid] | ['E'][labelID][eid] → empty
+//	edge_in      [inV][labelID][outV][eid]      → empty (the value is in edge_out)
+//	label_index  ['V'][labelID][vid]            → empty (vertices only: the edges
+//	                                              of a label are found by scanning
+//	                                              the edge table, whose rows hold
+//	                                              the label)
 //	meta         name                           → counters
 //	vertex_label, edge_label, property_key, index_label: name → schema record
 //	secondary_index [indexID]{[value]}[id]      → empty      (exact, composite)
@@ -129,6 +132,47 @@ func decodeID(b []byte) (any, int, error) {
 		return v, 1 + n + int(l), nil
 	}
 	return nil, 0, fmt.Errorf("storage: corrupt id: unknown tag %#x", b[0])
+}
+
+// idLen returns the length of the encoded id at the start of b without
+// decoding it (no allocation).
+func idLen(b []byte) (int, error) {
+	if len(b) >= 2 {
+		switch b[0] {
+		case idInt64, idInt32, idInt16, idInt8:
+			h := b[1]
+			n := -1
+			if h >= 0x88 && h <= 0x90 {
+				n = int(h - 0x88)
+			} else if h >= 0x7f && h <= 0x87 {
+				n = int(0x87 - h)
+			}
+			if n >= 0 && len(b) >= 2+n {
+				return 2 + n, nil
+			}
+		case idString:
+			for i := 1; i+1 < len(b); i++ {
+				if b[i] == 0 {
+					if b[i+1] == 1 {
+						return i + 2, nil
+					}
+					if b[i+1] != 0xff {
+						break
+					}
+					i++
+				}
+			}
+		case idUUID:
+			if len(b) >= 17 {
+				return 17, nil
+			}
+		}
+	}
+	_, n, err := decodeID(b) // other tags, and the errors
+	if err == nil {
+		return n, nil
+	}
+	return 0, err
 }
 
 // adjKey builds [v][labelID][other][eid] for edge_out and edge_in.

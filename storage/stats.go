@@ -141,6 +141,25 @@ func (g *Graph) recount(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("storage: count elements: %w", err)
 	}
+	// Edges have no label index entries: their label is in the edge row.
+	var ferr error
+	err = (&Tx{g: g, ctx: ctx, kt: tx}).visit(g.t.edge, nil, nil, false, 4096, func(_, v []byte) bool {
+		r := reader{b: v}
+		r.idBytes()
+		l := uint32(r.uvarint())
+		if r.err != nil {
+			ferr = fmt.Errorf("%w: edge row: %w", ErrCorrupt, r.err)
+			return false
+		}
+		counts[statKey{kindEdge, l}]++
+		return true
+	})
+	if err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return fmt.Errorf("storage: count edges: %w", err)
+	}
 	for _, t := range []kv.Table{g.t.secondary, g.t.rangeIdx, g.t.search, g.t.unique} {
 		err = count(t, func(k []byte) (statKey, error) {
 			r := reader{b: k}

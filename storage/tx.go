@@ -2,8 +2,11 @@ package storage
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/kvtgraph/kvtgraph/storage/kv"
 	"github.com/kvtgraph/kvtgraph/storage/value"
@@ -25,7 +28,13 @@ type Tx struct {
 	deltas map[statKey]int64
 	// Writes issued so far (for bulk-load batching).
 	nops, nbytes int
+	// free holds, per table (vertex, edge), a range [lo, hi) of int64 ids
+	// known to be absent from it in this transaction, so that generated ids
+	// are checked with one scan per id block instead of one get per id.
+	free [2]idRange
 }
+
+type idRange struct{ lo, hi int64 }
 
 var _ GraphTx = (*Tx)(nil)
 
@@ -127,6 +136,9 @@ func (tx *Tx) Vertices(ids []any) ([]*value.Vertex, error) {
 		keys = append(keys, k)
 		norm = append(norm, n)
 	}
+	if err := tx.resolveStringIDs(tx.g.t.vertex, keys, norm); err != nil {
+		return nil, err
+	}
 	vals, err := tx.kt.MultiGet(tx.g.t.vertex, keys)
 	if err != nil {
 		return nil, mapKVErr("storage: get vertices", err)
@@ -156,14 +168,98 @@ func (tx *Tx) Edges(ids []any) ([]*value.Edge, error) {
 		return nil, err
 	}
 	keys := make([][]byte, 0, len(ids))
+	norm := make([]any, 0, len(ids))
 	for _, id := range ids {
-		k, err := encodeID(id)
+		n, err := normalizeID(id)
+		if err != nil {
+			continue
+		}
+		k, err := appendID(nil, n)
 		if err != nil {
 			continue
 		}
 		keys = append(keys, k)
+		norm = append(norm, n)
+	}
+	if err := tx.resolveStringIDs(tx.g.t.edge, keys, norm); err != nil {
+		return nil, err
 	}
 	return tx.edgesByKey(keys)
+}
+
+// resolveStringIDs gives a String id the meaning TinkerGraph's numeric id
+// managers give it: g.V("1") finds the vertex whose id is the integer 1.
+// Storage keeps each id's type, so a String id that names no row of t and
+// parses as a decimal integer is retried as that integer in each stored
+// integer width (Long, Integer, Short, Byte); the first that exists
+// replaces keys[i] and norm[i]. A String id that exists as a String is
+// left alone, and ids of other types are never converted. Lookups cost an
+// extra read only when such a String id is present.
+func (tx *Tx) resolveStringIDs(t kv.Table, keys [][]byte, norm []any) error {
+	var idx []int
+	var cands [][]any
+	var probe [][]byte
+	for i, n := range norm {
+		s, ok := n.(string)
+		if !ok {
+			continue
+		}
+		c := integerIDCandidates(s)
+		if len(c) == 0 {
+			continue
+		}
+		idx = append(idx, i)
+		cands = append(cands, c)
+		probe = append(probe, keys[i])
+		for _, id := range c {
+			k, err := appendID(nil, id)
+			if err != nil {
+				return err
+			}
+			probe = append(probe, k)
+		}
+	}
+	if len(idx) == 0 {
+		return nil
+	}
+	vals, err := tx.kt.MultiGet(t, probe)
+	if err != nil {
+		return mapKVErr("storage: get by id", err)
+	}
+	p := 0
+	for j, i := range idx {
+		found := vals[p] != nil
+		for ci, id := range cands[j] {
+			if !found && vals[p+1+ci] != nil {
+				keys[i], norm[i] = probe[p+1+ci], id
+				found = true
+			}
+		}
+		p += 1 + len(cands[j])
+	}
+	return nil
+}
+
+// integerIDCandidates returns the integer ids a String id may stand for:
+// its value as a Long and in every narrower width that holds it. Only
+// canonical decimal forms ("12", "-3", not "+3" or "012") qualify, so the
+// id's string form round-trips.
+func integerIDCandidates(s string) []any {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || strconv.FormatInt(n, 10) != s {
+		return nil
+	}
+	out := []any{n}
+	if n >= math.MinInt32 && n <= math.MaxInt32 {
+		out = append(out, int32(n))
+	}
+	if n >= math.MinInt16 && n <= math.MaxInt16 {
+		out = append(out, int16(n))
+	}
+	if n >= math.MinInt8 && n <= math.MaxInt8 {
+		out = append(out, int8(n))
+	}
+	return out
 }
 
 // edgesByKey loads edges by encoded id, skipping missing ones.
@@ -172,7 +268,6 @@ func (tx *Tx) edgesByKey(eids [][]byte) ([]*value.Edge, error) {
 	if err != nil {
 		return nil, mapKVErr("storage: get edges", err)
 	}
-	outKeys := make([][]byte, 0, len(refs))
 	parsed := make([]*edgeRef, 0, len(refs))
 	found := make([][]byte, 0, len(refs))
 	for i, b := range refs {
@@ -185,7 +280,16 @@ func (tx *Tx) edgesByKey(eids [][]byte) ([]*value.Edge, error) {
 		}
 		parsed = append(parsed, r)
 		found = append(found, eids[i])
-		outKeys = append(outKeys, adjKey(r.out, r.label, r.in, eids[i]))
+	}
+	return tx.edgesByRef(found, parsed)
+}
+
+// edgesByRef loads existing edges from their ids and locations with one
+// MultiGet of their edge_out entries (which hold the properties).
+func (tx *Tx) edgesByRef(found [][]byte, parsed []*edgeRef) ([]*value.Edge, error) {
+	outKeys := make([][]byte, len(found))
+	for i, r := range parsed {
+		outKeys[i] = adjKey(r.out, r.label, r.in, found[i])
 	}
 	vals, err := tx.kt.MultiGet(tx.g.t.edgeOut, outKeys)
 	if err != nil {
@@ -269,6 +373,53 @@ func (s *scanner) nextPageKeys() [][]byte {
 		out = append(out, k)
 		if s.i >= len(s.page.Keys) {
 			return out
+		}
+	}
+}
+
+// nextPage returns the pairs of the rest of the current page, or of the
+// next page (values nil for a keys-only scanner). The slices are owned by
+// the caller.
+func (s *scanner) nextPage() (keys, vals [][]byte) {
+	for {
+		k, v, ok := s.next()
+		if !ok {
+			return keys, vals
+		}
+		keys = append(keys, k)
+		vals = append(vals, v)
+		if s.i >= len(s.page.Keys) {
+			return keys, vals
+		}
+	}
+}
+
+// visit calls fn for each pair of [start, end) in t until fn returns false.
+// With a kv.UnsafeVisitor store, key and value are borrowed from the
+// store's page: valid only during fn. pageSize 0 is the graph's page size.
+func (tx *Tx) visit(t kv.Table, start, end []byte, keysOnly bool, pageSize int, fn func(k, v []byte) bool) error {
+	if err := tx.usable(); err != nil {
+		return err
+	}
+	if pageSize <= 0 {
+		pageSize = tx.g.opts.PageSize
+	}
+	if uv, ok := tx.kt.(kv.UnsafeVisitor); ok {
+		err := uv.UnsafeVisit(t, start, end, kv.ScanOptions{Limit: pageSize, KeysOnly: keysOnly}, fn)
+		if err != nil {
+			return mapKVErr("storage: scan "+t.Name, err)
+		}
+		return nil
+	}
+	sc := tx.newScanner(t, start, end, keysOnly)
+	sc.opts.Limit = pageSize
+	for {
+		k, v, ok := sc.next()
+		if !ok {
+			return sc.err
+		}
+		if !fn(k, v) {
+			return nil
 		}
 	}
 }
@@ -362,25 +513,20 @@ func labelIndexID(k []byte) (any, error) {
 	return id, r.err
 }
 
-// labelIndexIDBytes returns the encoded element id of a label index key.
-func labelIndexIDBytes(k []byte) ([]byte, error) {
-	r := reader{b: k[1:]}
-	r.uvarint()
-	id := r.idBytes()
-	return id, r.err
-}
 
 type edgeIter struct {
 	tx     *Tx
 	ranges []edgeRange
 	sc     *scanner
 	buf    []*value.Edge
-	label  *scanner // label-index scan, when set
+	label  *scanner // edge table scan for the edges of one label, when set
+	lid    uint32   // that label
 	err    error
 }
 
 type edgeRange struct {
 	in         bool // edge_in: key vertex is the in-vertex
+	vlen       int  // length of the encoded key vertex
 	start, end []byte
 }
 
@@ -396,8 +542,7 @@ func (tx *Tx) ScanEdges(label string) EdgeIter {
 	if !ok {
 		return &edgeIter{}
 	}
-	p := labelIndexKey(kindEdge, e.id, nil)
-	return &edgeIter{tx: tx, label: tx.newScanner(tx.g.t.labelIdx, p, kv.PrefixEnd(p), true)}
+	return &edgeIter{tx: tx, label: tx.newScanner(tx.g.t.edge, nil, nil, false), lid: e.id}
 }
 
 // adjRanges returns the key ranges of vid's edges.
@@ -421,7 +566,7 @@ func (tx *Tx) adjRanges(vid any, dir Direction, labels []string) ([]edgeRange, e
 	for _, in := range dirs {
 		if len(labels) == 0 {
 			p := adjPrefix(vk, 0, false)
-			rs = append(rs, edgeRange{in: in, start: p, end: kv.PrefixEnd(p)})
+			rs = append(rs, edgeRange{in: in, vlen: len(vk), start: p, end: kv.PrefixEnd(p)})
 			continue
 		}
 		seen := map[string]bool{}
@@ -435,7 +580,7 @@ func (tx *Tx) adjRanges(vid any, dir Direction, labels []string) ([]edgeRange, e
 				continue
 			}
 			p := adjPrefix(vk, e.id, true)
-			rs = append(rs, edgeRange{in: in, start: p, end: kv.PrefixEnd(p)})
+			rs = append(rs, edgeRange{in: in, vlen: len(vk), start: p, end: kv.PrefixEnd(p)})
 		}
 	}
 	return rs, nil
@@ -461,29 +606,64 @@ func (it *edgeIter) Next() (*value.Edge, bool) {
 			return e, true
 		}
 		if it.label != nil {
-			keys := it.label.nextPageKeys()
+			// The edges of a label: filter the edge table by the label in
+			// its rows, a page at a time.
+			keys, vals := it.label.nextPage()
 			if len(keys) == 0 {
 				it.err = it.label.err
 				return nil, false
 			}
-			eids := make([][]byte, len(keys))
+			var eids [][]byte
+			var refs []*edgeRef
 			for i, k := range keys {
-				if eids[i], it.err = labelIndexIDBytes(k); it.err != nil {
+				r, err := decodeEdgeRef(vals[i])
+				if err != nil {
+					it.err = fmt.Errorf("storage: edge row: %w", err)
 					return nil, false
 				}
+				if r.label == it.lid {
+					eids = append(eids, k)
+					refs = append(refs, r)
+				}
 			}
-			it.buf, it.err = it.tx.edgesByKey(eids)
+			if len(eids) > 0 {
+				it.buf, it.err = it.tx.edgesByRef(eids, refs)
+			}
 			continue
 		}
 		if it.sc == nil {
 			if len(it.ranges) == 0 {
 				return nil, false
 			}
-			t := it.tx.g.t.edgeOut
 			if it.ranges[0].in {
-				t = it.tx.g.t.edgeIn
+				// edge_in keys only: the properties live in edge_out.
+				it.sc = it.tx.newScanner(it.tx.g.t.edgeIn, it.ranges[0].start, it.ranges[0].end, true)
+			} else {
+				it.sc = it.tx.newScanner(it.tx.g.t.edgeOut, it.ranges[0].start, it.ranges[0].end, false)
 			}
-			it.sc = it.tx.newScanner(t, it.ranges[0].start, it.ranges[0].end, false)
+		}
+		if it.ranges[0].in {
+			keys := it.sc.nextPageKeys()
+			if len(keys) == 0 {
+				if it.err = it.sc.err; it.err != nil {
+					return nil, false
+				}
+				it.sc = nil
+				it.ranges = it.ranges[1:]
+				continue
+			}
+			eids := make([][]byte, len(keys))
+			refs := make([]*edgeRef, len(keys))
+			for i, k := range keys {
+				in, label, out, eid, err := parseAdjKey(k)
+				if err != nil {
+					it.err = err
+					return nil, false
+				}
+				eids[i], refs[i] = eid, &edgeRef{out: out, label: label, in: in}
+			}
+			it.buf, it.err = it.tx.edgesByRef(eids, refs)
+			continue
 		}
 		k, v, ok := it.sc.next()
 		if !ok {
@@ -503,9 +683,6 @@ func (it *edgeIter) Next() (*value.Edge, bool) {
 		if err != nil {
 			it.err = err
 			return nil, false
-		}
-		if it.ranges[0].in {
-			a, b = b, a
 		}
 		e, err := it.tx.g.toEdge(a, label, b, eid, ev)
 		if err != nil {
@@ -577,24 +754,28 @@ func (tx *Tx) AdjacentIDs(vid any, dir Direction, labels []string) ([]any, error
 		if r.in {
 			t = tx.g.t.edgeIn
 		}
-		sc := tx.newScanner(t, r.start, r.end, true)
-		for {
-			k, _, ok := sc.next()
-			if !ok {
-				break
+		var derr error
+		err := tx.visit(t, r.start, r.end, true, 0, func(k, _ []byte) bool {
+			// k is borrowed: decode the neighbour id out of it now.
+			b := k[r.vlen:]
+			_, n := binary.Uvarint(b)
+			if n <= 0 {
+				derr = fmt.Errorf("storage: %s key %x: bad label: %w", t.Name, k, ErrCorrupt)
+				return false
 			}
-			_, _, other, _, err := parseAdjKey(k)
+			id, _, err := decodeID(b[n:])
 			if err != nil {
-				return nil, err
-			}
-			id, _, err := decodeID(other)
-			if err != nil {
-				return nil, err
+				derr = err
+				return false
 			}
 			out = append(out, id)
+			return true
+		})
+		if err != nil {
+			return nil, err
 		}
-		if sc.err != nil {
-			return nil, sc.err
+		if derr != nil {
+			return nil, derr
 		}
 	}
 	return out, nil

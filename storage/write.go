@@ -42,22 +42,85 @@ func (tx *Tx) newID(id any, t kv.Table, what string) (any, []byte, error) {
 		if exists {
 			return nil, nil, fmt.Errorf("storage: add %s %v: %w", what, n, ErrDuplicateID)
 		}
+		if x, ok := n.(int64); ok {
+			if f := tx.freeRange(t); f != nil && x >= f.lo && x < f.hi {
+				*f = idRange{} // a user id inside the range generated ids trust
+			}
+		}
 		return n, k, nil
 	}
 	for {
-		n, err := tx.g.nextID(tx.ctx)
+		n, limit, err := tx.g.nextIDBlock(tx.ctx)
 		if err != nil {
 			return nil, nil, err
 		}
 		k, _ := appendID(nil, n)
-		exists, err := tx.exists(t, k)
+		free, err := tx.idFree(t, k, n, limit)
 		if err != nil {
 			return nil, nil, err
 		}
-		if !exists {
+		if free {
 			return n, k, nil
 		}
 	}
+}
+
+// freeRange returns the free-id range kept for t, or nil.
+func (tx *Tx) freeRange(t kv.Table) *idRange {
+	switch t {
+	case tx.g.t.vertex:
+		return &tx.free[0]
+	case tx.g.t.edge:
+		return &tx.free[1]
+	}
+	return nil
+}
+
+// idFree reports whether the generated id n (encoded k), from a block
+// ending at limit, is absent from t. One keys-only scan of [n, limit)
+// answers for every later id of the block: the first key found bounds the
+// range of ids known to be free.
+func (tx *Tx) idFree(t kv.Table, k []byte, n, limit int64) (bool, error) {
+	f := tx.freeRange(t)
+	if f == nil {
+		exists, err := tx.exists(t, k)
+		return !exists, err
+	}
+	if n >= f.lo && n < f.hi {
+		if t == tx.g.t.vertex {
+			if _, ok := tx.known[string(k)]; ok {
+				return false, nil
+			}
+		}
+		return true, nil
+	}
+	end, _ := appendID(nil, limit)
+	var found []byte
+	err := tx.visit(t, k, end, true, 1, func(key, _ []byte) bool {
+		found = append(found, key...)
+		return false
+	})
+	if err != nil {
+		return false, err
+	}
+	hi := limit
+	if found != nil {
+		id, _, err := decodeID(found)
+		if err != nil {
+			return false, err
+		}
+		m, ok := id.(int64)
+		if !ok {
+			return false, fmt.Errorf("storage: id %x in an int64 id range: %w", found, ErrCorrupt)
+		}
+		hi = m
+	}
+	if hi <= n {
+		*f = idRange{}
+		return false, nil
+	}
+	*f = idRange{lo: n, hi: hi}
+	return true, nil
 }
 
 func (tx *Tx) exists(t kv.Table, k []byte) (bool, error) {
@@ -247,9 +310,6 @@ func (tx *Tx) AddEdge(id any, label string, outV, inV any, props []KeyValue) (*v
 	if err := tx.set(tx.g.t.edge, ek, ref.encode()); err != nil {
 		return nil, mapKVErr("storage: add edge", err)
 	}
-	if err := tx.set(tx.g.t.labelIdx, labelIndexKey(kindEdge, le.id, ek), nil); err != nil {
-		return nil, mapKVErr("storage: add edge", err)
-	}
 	tx.deltas[statKey{kindEdge, le.id}]++
 	return tx.g.toEdge(ok, le.id, ik, ek, ev)
 }
@@ -274,8 +334,9 @@ func removeProp(ps []propRow, key uint32) ([]propRow, bool) {
 	return ps, false
 }
 
-// putEdgeVal writes the edge_out and edge_in entries and moves index
-// entries from old properties.
+// putEdgeVal writes the edge_out entry (and, for a new edge, old == nil,
+// the edge_in entry, which is a key only) and moves index entries from old
+// properties.
 func (tx *Tx) putEdgeVal(ref *edgeRef, ek []byte, old, ev *edgeVal) error {
 	b, err := ev.encode()
 	if err != nil {
@@ -291,8 +352,10 @@ func (tx *Tx) putEdgeVal(ref *edgeRef, ek []byte, old, ev *edgeVal) error {
 	if err := tx.set(tx.g.t.edgeOut, adjKey(ref.out, ref.label, ref.in, ek), b); err != nil {
 		return mapKVErr("storage: write edge", err)
 	}
-	if err := tx.set(tx.g.t.edgeIn, adjKey(ref.in, ref.label, ref.out, ek), b); err != nil {
-		return mapKVErr("storage: write edge", err)
+	if old == nil {
+		if err := tx.set(tx.g.t.edgeIn, adjKey(ref.in, ref.label, ref.out, ek), nil); err != nil {
+			return mapKVErr("storage: write edge", err)
+		}
 	}
 	return nil
 }
@@ -592,6 +655,36 @@ func (tx *Tx) RemoveVertex(id any) error {
 			return sc.err
 		}
 	}
+	// edge_in entries are keys only: read the values of those edges from
+	// edge_out in one MultiGet.
+	var inKeys [][]byte
+	var inIdx []int
+	for i, e := range edges {
+		if !e.in {
+			continue
+		}
+		a, label, b, eid, err := parseAdjKey(e.k)
+		if err != nil {
+			return err
+		}
+		if string(a) == string(b) {
+			continue // a self-loop: its edge_out entry is in edges already
+		}
+		inKeys = append(inKeys, adjKey(b, label, a, eid))
+		inIdx = append(inIdx, i)
+	}
+	if len(inKeys) > 0 {
+		vals, err := tx.kt.MultiGet(tx.g.t.edgeOut, inKeys)
+		if err != nil {
+			return mapKVErr("storage: remove vertex", err)
+		}
+		for j, v := range vals {
+			if v == nil {
+				return fmt.Errorf("storage: edge_in entry %x without its edge_out entry: %w", edges[inIdx[j]].k, ErrCorrupt)
+			}
+			edges[inIdx[j]].v = v
+		}
+	}
 	removed := map[string]bool{}
 	for _, e := range edges {
 		a, label, b, eid, err := parseAdjKey(e.k)
@@ -600,6 +693,9 @@ func (tx *Tx) RemoveVertex(id any) error {
 		}
 		if removed[string(eid)] {
 			continue // a self-loop is in both tables
+		}
+		if e.in && string(a) == string(b) {
+			continue // a self-loop, removed through its edge_out entry
 		}
 		removed[string(eid)] = true
 		ev, err := decodeEdgeVal(e.v)
@@ -638,7 +734,6 @@ func (tx *Tx) removeEdge(ref *edgeRef, ek []byte, ev *edgeVal) error {
 		{tx.g.t.edgeOut, adjKey(ref.out, ref.label, ref.in, ek)},
 		{tx.g.t.edgeIn, adjKey(ref.in, ref.label, ref.out, ek)},
 		{tx.g.t.edge, ek},
-		{tx.g.t.labelIdx, labelIndexKey(kindEdge, ref.label, ek)},
 	} {
 		if err := tx.del(d.t, d.k); err != nil {
 			return mapKVErr("storage: remove edge", err)

@@ -28,6 +28,12 @@ type sourceConfig struct {
 	options      *value.Map
 	noBulk       bool
 	without      map[string]bool
+	// matchAlgorithm is MatchAlgorithmStrategy's choice for match():
+	// "greedy" or "" (CountMatchAlgorithm).
+	matchAlgorithm string
+	// strategies are the withStrategies() in effect (simple class name to
+	// configuration), less those withoutStrategies() removed.
+	strategies map[string]*value.Map
 }
 
 type partitionCfg struct {
@@ -66,6 +72,9 @@ func compileRoot(bc *value.Bytecode) (t *Traversal, err error) {
 	}
 	c := &compiler{src: &sourceConfig{}}
 	if err := c.sources(bc.Sources); err != nil {
+		return nil, err
+	}
+	if err := c.verifySource(); err != nil {
 		return nil, err
 	}
 	root, err := c.pipeline(bc, true)
@@ -173,11 +182,9 @@ func (c *compiler) sources(ins []value.Instruction) error {
 				c.src.without = map[string]bool{}
 			}
 			for _, a := range args {
-				name := fmt.Sprint(a)
-				if i := strings.LastIndex(name, "."); i >= 0 {
-					name = name[i+1:]
-				}
+				name := strategyName(a)
 				c.src.without[name] = true
+				delete(c.src.strategies, name)
 			}
 		case "with":
 			if c.src.options == nil {
@@ -202,6 +209,10 @@ func (c *compiler) strategy(s value.Strategy) error {
 	if i := strings.LastIndex(name, "."); i >= 0 {
 		name = name[i+1:]
 	}
+	if c.src.strategies == nil {
+		c.src.strategies = map[string]*value.Map{}
+	}
+	c.src.strategies[name] = s.Config
 	get := func(k string) (any, bool) {
 		if s.Config == nil {
 			return nil, false
@@ -214,6 +225,11 @@ func (c *compiler) strategy(s value.Strategy) error {
 		c.src.readOnly = true
 	case "ProductiveByStrategy":
 		c.src.productiveBy = true
+	case "MatchAlgorithmStrategy":
+		c.src.matchAlgorithm = ""
+		if v, ok := get("matchAlgorithm"); ok && strings.Contains(fmt.Sprint(v), "Greedy") {
+			c.src.matchAlgorithm = "greedy"
+		}
 	case "SeedStrategy":
 		v, _ := get("seed")
 		n, ok := toInt64(v)
@@ -410,6 +426,11 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 			}
 			continue
 		case "from", "to":
+			if op == "to" && len(args) > 0 {
+				if _, ok := enumArg(args[0], "Direction"); ok {
+					break // to(Direction, labels...) is the vertex step
+				}
+			}
 			if len(args) != 1 {
 				return nil, errorf(op, "expected one argument")
 			}
@@ -429,6 +450,18 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 		case "read", "write":
 			return nil, errorf(op, "io() is not supported")
 		}
+		if err := c.verifyStep(p.steps, op, args); err != nil {
+			return nil, err
+		}
+		if op == "property" {
+			folded, err := c.foldProperty(p.steps, args)
+			if err != nil {
+				return nil, err
+			}
+			if folded {
+				continue
+			}
+		}
 		ctor, ok := stepTable[op]
 		if !ok {
 			return nil, errorf(op, "unknown or unsupported step")
@@ -441,6 +474,9 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 		s.base().id = c.nextID
 		if s.base().name == "" {
 			s.base().name = op
+		}
+		if is, ok := s.(*injectStep); ok && !root && len(p.steps) == 0 {
+			is.startsFirst = true
 		}
 		p.steps = append(p.steps, s)
 	}

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/kvtgraph/kvtgraph/storage"
+	"github.com/kvtgraph/kvtgraph/traversal/fn"
 	"github.com/kvtgraph/kvtgraph/storage/value"
 )
 
@@ -27,12 +28,22 @@ var emptyIter iter = iterFunc(func() *trav { return nil })
 
 // queueIter is a FIFO of traversers. With merge set, equal traversers are
 // folded into one with summed bulk while queued (TinkerPop's TraverserSet).
+// When x is set, merging follows the run's bulk and sack-merge settings
+// (see exec.mergeKey and exec.mergeTrav).
 type queueIter struct {
 	items []*trav
 	head  int
 	merge bool
 	mode  int
+	x     *exec
 	index map[string]*trav
+}
+
+func (q *queueIter) keyOf(t *trav) string {
+	if q.x != nil {
+		return q.x.mergeKey(t)
+	}
+	return t.key(q.mode)
 }
 
 func (q *queueIter) push(t *trav) {
@@ -40,9 +51,13 @@ func (q *queueIter) push(t *trav) {
 		if q.index == nil {
 			q.index = map[string]*trav{}
 		}
-		k := t.key(q.mode)
+		k := q.keyOf(t)
 		if o, ok := q.index[k]; ok {
-			o.bulk += t.bulk
+			if q.x != nil {
+				q.x.mergeTrav(o, t)
+			} else {
+				o.bulk += t.bulk
+			}
 			return
 		}
 		q.index[k] = t
@@ -62,12 +77,19 @@ func (q *queueIter) next() *trav {
 		q.head = 0
 	}
 	if q.merge {
-		delete(q.index, t.key(q.mode))
+		delete(q.index, q.keyOf(t))
 	}
 	return t
 }
 
 func (q *queueIter) empty() bool { return q.head >= len(q.items) }
+
+// reset drops everything queued.
+func (q *queueIter) reset() {
+	q.items = q.items[:0]
+	q.head = 0
+	q.index = nil
+}
 
 // sliceIter yields the given traversers once.
 func sliceIter(ts []*trav) iter {
@@ -123,6 +145,35 @@ func (x *exec) tick() {
 }
 
 func (x *exec) onClose(f func()) { x.closers = append(x.closers, f) }
+
+// mergeKey identifies traversers that may be merged into one (TinkerPop's
+// TraverserSet equality): same value, path and loops. Sacks are compared
+// by value unless a sack merge operator is configured, in which case
+// traversers with different sacks merge too and their sacks are combined.
+func (x *exec) mergeKey(t *trav) string {
+	if t.hasSack && x.src.sackMerge != "" {
+		c := *t
+		c.hasSack = false
+		return c.key(x.mode)
+	}
+	return t.key(x.mode)
+}
+
+// mergeTrav folds t into o (which has the same mergeKey): bulks add up
+// unless bulking is off (withBulk(false)), and sacks combine with the
+// sack merge operator.
+func (x *exec) mergeTrav(o, t *trav) {
+	if !x.src.noBulk {
+		o.bulk += t.bulk
+	}
+	if o.hasSack && t.hasSack && x.src.sackMerge != "" {
+		r, err := fn.ApplyOperator(x.src.sackMerge, o.sack, t.sack)
+		if err != nil {
+			throwf("sack", "%v", err)
+		}
+		o.sack = r
+	}
+}
 
 // extend makes the child traverser for a map/flatMap step result.
 func (x *exec) extend(t *trav, v any, labels []string) *trav {

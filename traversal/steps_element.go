@@ -1,12 +1,17 @@
 package traversal
 
 import (
+	"strings"
+
 	"github.com/kvtgraph/kvtgraph/storage/value"
 	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
 
 // testP evaluates a predicate, raising errors against step.
 func testP(step string, p *value.P, v any) bool {
+	if bs, ok := v.(*bulkSet); ok {
+		v = bs.public()
+	}
 	ok, err := fn.TestP(p, v)
 	if err != nil {
 		throwf(step, "%v", err)
@@ -40,14 +45,58 @@ type hasCond struct {
 	key  string
 	pred *value.P  // nil: existence only
 	trav *pipeline // has(key, traversal)
+	// idString: an id test whose predicate values are all Strings compares
+	// them with the id's String form (TinkerPop's HasContainer), so
+	// hasId("1") matches the element whose id is the integer 1.
+	idString bool
+	never    bool // the condition can never hold (a null property key)
+}
+
+// stringIDTest reports whether an id predicate compares String forms:
+// its value (or its non-empty collection of values) is a String or, in a
+// collection, a String or null.
+func stringIDTest(p *value.P) bool {
+	if p == nil || p.Text {
+		return false
+	}
+	switch p.Operator {
+	case "and", "or", "not":
+		return false
+	}
+	vals := p.Values
+	if len(vals) == 1 {
+		if l, ok := vals[0].([]any); ok {
+			vals = l
+		} else if st, ok := vals[0].(*value.Set); ok {
+			vals = st.Items()
+		} else {
+			_, ok := vals[0].(string)
+			return ok
+		}
+	}
+	if len(vals) == 0 {
+		return false
+	}
+	for _, v := range vals {
+		if _, ok := v.(string); !ok && v != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (x *exec) testHas(step string, c *hasCond, v any) bool {
+	if c.never {
+		return false
+	}
 	switch c.tkey {
 	case "id":
 		id, ok := elementID(v)
 		if !ok {
 			return false
+		}
+		if c.idString {
+			return testP(step, c.pred, fn.ToJavaString(id))
 		}
 		return testP(step, c.pred, id)
 	case "label":
@@ -99,6 +148,9 @@ func tToken(a any) (string, bool) {
 }
 
 func hasStep(c *compiler, name string, conds []*hasCond) step {
+	for _, hc := range conds {
+		hc.idString = hc.tkey == "id" && stringIDTest(hc.pred)
+	}
 	return &filterStep{stepBase: stepBase{name: name}, f: func(x *exec, t *trav) bool {
 		for _, hc := range conds {
 			if !x.testHas(name, hc, t.val) {
@@ -115,6 +167,11 @@ func init() {
 		keyCond := func(k any) (*hasCond, error) {
 			if tk, ok := tToken(k); ok {
 				return &hasCond{tkey: tk}, nil
+			}
+			if k == nil {
+				// No property has a null key: has(null), has(null, v)
+				// and has(label, null, v) filter everything out.
+				return &hasCond{never: true}, nil
 			}
 			s, ok := k.(string)
 			if !ok {
@@ -315,6 +372,9 @@ func init() {
 				}
 				continue
 			}
+			if a == nil {
+				continue // a null key names no property
+			}
 			k, ok := a.(string)
 			if !ok {
 				return nil, errorf("valueMap", "property keys must be Strings, got %s", typeName(a))
@@ -373,6 +433,9 @@ type propMapStep struct {
 }
 
 func (s *propMapStep) addBy(c *compiler, args []any) error {
+	if len(s.bys) > 0 {
+		return errorf(s.kind, "%s step can only have one by modulator", stepTitle(s.kind))
+	}
 	b, err := c.parseBy(s.kind, args)
 	if err != nil {
 		return err
@@ -383,6 +446,14 @@ func (s *propMapStep) addBy(c *compiler, args []any) error {
 
 func (s *propMapStep) addWith(c *compiler, key string, val any) error {
 	if key == "~tinkerpop.valueMap.tokens" {
+		// with(WithOptions.tokens) alone (true) means all tokens, false none.
+		if b, isBool := val.(bool); isBool {
+			s.tokens = 0
+			if b {
+				s.tokens = 1 | 2 | 4 | 8
+			}
+			return nil
+		}
 		n, ok := toInt64(val)
 		if !ok {
 			return errorf(s.kind, "with(tokens) expects an int, got %s", typeName(val))
@@ -490,4 +561,13 @@ func (s *propMapStep) build(x *exec, t *trav) any {
 		}
 	}
 	return m
+}
+
+// stepTitle is a step's name as TinkerPop's messages start it
+// ("valueMap" → "ValueMap").
+func stepTitle(name string) string {
+	if name == "" {
+		return name
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
 }

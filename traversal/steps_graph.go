@@ -29,6 +29,26 @@ func init() {
 			return &flatMapStep{f: func(x *exec, t *trav) valIter { return x.adjacent(d.name, t.val, d.dir, labels, d.edge) }}, nil
 		})
 	}
+	// to(Direction, labels...) and toE(Direction, labels...) walk like
+	// out/in/both and outE/inE/bothE.
+	for _, name := range []string{"to", "toE"} {
+		name := name
+		register(name, func(c *compiler, args []any) (step, error) {
+			if len(args) == 0 {
+				return nil, errorf(name, "expected a Direction")
+			}
+			dir, ok := directionArg(args[0])
+			if !ok {
+				return nil, errorf(name, "expected a Direction, got %s", typeName(args[0]))
+			}
+			labels, err := argStrings(name, args[1:])
+			if err != nil {
+				return nil, err
+			}
+			edges := name == "toE"
+			return &flatMapStep{f: func(x *exec, t *trav) valIter { return x.adjacent(name, t.val, dir, labels, edges) }}, nil
+		})
+	}
 	for _, d := range []struct {
 		name string
 		dir  storage.Direction
@@ -171,3 +191,21 @@ func (x *exec) adjacent(step string, v any, dir storage.Direction, labels []stri
 }
 
 func sameID(a, b any) bool { return value.Key(a) == value.Key(b) }
+
+// directionArg reads a Direction enum (OUT, IN, BOTH and the from_/to_
+// aliases).
+func directionArg(a any) (storage.Direction, bool) {
+	n, ok := enumArg(a, "Direction")
+	if !ok {
+		return 0, false
+	}
+	switch n {
+	case "OUT", "from_":
+		return storage.Out, true
+	case "IN", "to_":
+		return storage.In, true
+	case "BOTH":
+		return storage.Both, true
+	}
+	return 0, false
+}

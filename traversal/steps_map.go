@@ -285,6 +285,12 @@ func unfoldVals(v any) valIter {
 type injectStep struct {
 	stepBase
 	vals []any
+	// startsFirst: the step begins a child traversal, whose start
+	// traversers TinkerPop queues before the injected values (so
+	// concat(__.inject("c")) sees the incoming value first). At the start
+	// of a root traversal, or after another step, injected values come
+	// first.
+	startsFirst bool
 }
 
 func (s *injectStep) open(x *exec, in iter) iter {
@@ -297,6 +303,14 @@ func (s *injectStep) open(x *exec, in iter) iter {
 					return t
 				}
 				pending = nil
+			}
+			if !done && s.startsFirst {
+				if t := in.next(); t != nil {
+					if isRoot(t) {
+						continue
+					}
+					return x.label(t, s.labels)
+				}
 			}
 			if !done {
 				done = true
@@ -498,6 +512,9 @@ type sackStep struct {
 }
 
 func (s *sackStep) addBy(c *compiler, args []any) error {
+	if s.by != nil {
+		return errorf("sack", "Sack step can only have one by modulator")
+	}
 	b, err := c.parseBy("sack", args)
 	if err != nil {
 		return err
@@ -510,7 +527,8 @@ func (s *sackStep) open(x *exec, in iter) iter {
 	f := &travStep{stepBase: s.stepBase, f: func(x *exec, t *trav) iter {
 		v, ok := x.applyBy("sack", s.by, t.val, t)
 		if !ok {
-			return sliceIter([]*trav{t})
+			// an unproductive by() filters the traverser
+			return emptyIter
 		}
 		r, err := fn.ApplyOperator(s.op, t.sack, v)
 		if err != nil {
@@ -594,6 +612,9 @@ func (x *exec) aggregateInto(key string) *bulkSet {
 	if bs, ok := se.val.(*bulkSet); ok {
 		return bs
 	}
+	if _, ok := se.val.(*value.Set); ok {
+		return nil // an initial Set keeps set semantics (see add)
+	}
 	// An initial withSideEffect collection: convert to a bulkSet.
 	bs := newBulkSet()
 	if its, ok := items(se.val); ok {
@@ -617,6 +638,14 @@ func (s *aggregateStep) add(x *exec, bs *bulkSet, t *trav) {
 		}
 		se.val = r
 		return
+	}
+	if se := x.se[s.key]; se != nil {
+		// withSideEffect("x", set): TinkerPop adds into the given Set,
+		// so duplicates collapse.
+		if st, ok := se.val.(*value.Set); ok {
+			st.Add(v)
+			return
+		}
 	}
 	bs.add(v, t.bulk)
 }

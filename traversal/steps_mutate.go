@@ -3,7 +3,6 @@ package traversal
 import (
 	"github.com/kvtgraph/kvtgraph/storage"
 	"github.com/kvtgraph/kvtgraph/storage/value"
-	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
 
 // argValue is a step argument that may be a constant or a traversal
@@ -42,43 +41,6 @@ func (x *exec) partitionProps(props []storage.KeyValue) []storage.KeyValue {
 }
 
 func init() {
-	register("addV", func(c *compiler, args []any) (step, error) {
-		c.mutating = true
-		var label *argValue
-		if len(args) > 0 {
-			var err error
-			if label, err = c.argValue("addV", args[0]); err != nil {
-				return nil, err
-			}
-		}
-		return &mapStep{f: func(x *exec, t *trav) (any, bool) {
-			l := "vertex"
-			if label != nil {
-				v, ok := x.argEval("addV", label, t)
-				s, isStr := v.(string)
-				if !ok || !isStr {
-					throwf("addV", "the label must be a String, got %s", typeName(v))
-				}
-				l = s
-			}
-			v, err := x.tx.AddVertex(nil, l, x.partitionProps(nil))
-			if err != nil {
-				throw(err)
-			}
-			return v, true
-		}}, nil
-	})
-	register("addE", func(c *compiler, args []any) (step, error) {
-		c.mutating = true
-		if len(args) != 1 {
-			return nil, errorf("addE", "expected an edge label")
-		}
-		label, err := c.argValue("addE", args[0])
-		if err != nil {
-			return nil, err
-		}
-		return &addEStep{label: label}, nil
-	})
 	register("property", func(c *compiler, args []any) (step, error) {
 		c.mutating = true
 		s := &propertyStep{card: -1}
@@ -106,8 +68,10 @@ func init() {
 		if len(args) < 2 || len(args)%2 != 0 {
 			return nil, errorf("property", "expected a key, a value and key/value pairs of meta-properties")
 		}
-		s.key = args[0]
 		var err error
+		if s.key, err = c.argValue("property", args[0]); err != nil {
+			return nil, err
+		}
 		if s.val, err = c.argValue("property", args[1]); err != nil {
 			return nil, err
 		}
@@ -152,28 +116,6 @@ func init() {
 			return false
 		}}, nil
 	})
-	register("mergeV", func(c *compiler, args []any) (step, error) {
-		c.mutating = true
-		s := &mergeStep{edge: false}
-		if len(args) > 0 {
-			var err error
-			if s.search, err = c.argValue("mergeV", args[0]); err != nil {
-				return nil, err
-			}
-		}
-		return s, nil
-	})
-	register("mergeE", func(c *compiler, args []any) (step, error) {
-		c.mutating = true
-		s := &mergeStep{edge: true}
-		if len(args) > 0 {
-			var err error
-			if s.search, err = c.argValue("mergeE", args[0]); err != nil {
-				return nil, err
-			}
-		}
-		return s, nil
-	})
 	register("fail", func(c *compiler, args []any) (step, error) {
 		msg := "fail() step triggered"
 		if len(args) > 0 {
@@ -192,88 +134,11 @@ func isNotFound(err error) bool {
 	return err == storage.ErrVertexNotFound || err == storage.ErrEdgeNotFound
 }
 
-// addEStep implements addE(label).from().to().
-type addEStep struct {
-	stepBase
-	label    *argValue
-	from, to *argValue
-}
-
-func (s *addEStep) addFromTo(c *compiler, from bool, a any) error {
-	av, err := c.argValue("addE", a)
-	if err != nil {
-		return err
-	}
-	if l, ok := a.(string); ok {
-		c.needLabels = true
-		av = &argValue{v: selectLabel(l)}
-	}
-	if from {
-		s.from = av
-	} else {
-		s.to = av
-	}
-	return nil
-}
-
-type selectLabel string
-
-func (x *exec) endpoint(step string, a *argValue, t *trav) *value.Vertex {
-	var v any
-	if a == nil {
-		v = t.val
-	} else if l, ok := a.v.(selectLabel); ok {
-		var found bool
-		v, found = x.scopeValue(t, "last", string(l), true)
-		if !found {
-			throwf(step, "The provided key %q does not exist in the path", string(l))
-		}
-	} else {
-		var ok bool
-		v, ok = x.argEval(step, a, t)
-		if !ok {
-			throwf(step, "The provided traverser does not map to a value: the from()/to() traversal produced nothing")
-		}
-	}
-	switch vx := v.(type) {
-	case *value.Vertex:
-		return vx
-	case nil:
-		throwf(step, "The from()/to() vertex cannot be null")
-	}
-	vs, err := x.tx.Vertices([]any{v})
-	if err != nil {
-		throw(err)
-	}
-	if len(vs) == 0 {
-		throwf(step, "The vertex %v does not exist", v)
-	}
-	return vs[0]
-}
-
-func (s *addEStep) open(x *exec, in iter) iter {
-	m := &mapStep{stepBase: s.stepBase, f: func(x *exec, t *trav) (any, bool) {
-		lv, _ := x.argEval("addE", s.label, t)
-		l, ok := lv.(string)
-		if !ok {
-			throwf("addE", "the label must be a String, got %s", typeName(lv))
-		}
-		from := x.endpoint("addE", s.from, t)
-		to := x.endpoint("addE", s.to, t)
-		e, err := x.tx.AddEdge(nil, l, from.ID, to.ID, x.partitionProps(nil))
-		if err != nil {
-			throw(err)
-		}
-		return e, true
-	}}
-	return m.open(x, in)
-}
-
 // propertyStep implements property([cardinality,] key, value, meta...).
 type propertyStep struct {
 	stepBase
 	card   int
-	key    any
+	key    *argValue
 	val    *argValue
 	meta   []storage.KeyValue
 	mapArg *value.Map
@@ -286,11 +151,15 @@ func (s *propertyStep) open(x *exec, in iter) iter {
 				s.set(x, t, e.Key, e.Value, nil)
 			}
 		} else {
+			k, ok := x.argEval("property", s.key, t)
+			if !ok {
+				throwf("property", "The provided traverser does not map to a value for the property key")
+			}
 			v, ok := x.argEval("property", s.val, t)
 			if !ok {
 				throwf("property", "The provided traverser does not map to a value")
 			}
-			s.set(x, t, s.key, v, s.meta)
+			s.set(x, t, k, v, s.meta)
 		}
 		// Elements are detached copies: continue with a reference so that
 		// later steps read the updated properties.
@@ -314,6 +183,10 @@ func (s *propertyStep) set(x *exec, t *trav, k, v any, meta []storage.KeyValue) 
 	if !ok {
 		throwf("property", "the property key must be a String, got %s", typeName(k))
 	}
+	explicit := s.card
+	if cv, ok := asCardValue(v); ok {
+		explicit, v = int(cv.card), cv.v
+	}
 	var err error
 	switch e := t.val.(type) {
 	case *value.Vertex:
@@ -326,8 +199,8 @@ func (s *propertyStep) set(x *exec, t *trav, k, v any, meta []storage.KeyValue) 
 			return
 		}
 		card := storage.Single
-		if s.card >= 0 {
-			card = storage.Cardinality(s.card)
+		if explicit >= 0 {
+			card = storage.Cardinality(explicit)
 		}
 		if p := x.src.partition; p != nil && p.metaProp && p.write != "" {
 			meta = append(append([]storage.KeyValue{}, meta...), storage.KeyValue{Key: p.key, Value: p.write})
@@ -342,8 +215,8 @@ func (s *propertyStep) set(x *exec, t *trav, k, v any, meta []storage.KeyValue) 
 		}
 		_, err = x.tx.SetVertexProperty(e.ID, card, nil, key, v, meta)
 	case *value.Edge:
-		if s.card >= 0 && s.card != int(storage.Single) {
-			throwf("property", "Edge properties do not have multiple values, so cardinality %s is not supported", cardName(s.card))
+		if explicit >= 0 && explicit != int(storage.Single) {
+			throwf("property", "Edge properties do not have multiple values, so cardinality %s is not supported", cardName(explicit))
 		}
 		if v == nil {
 			err = x.tx.RemoveEdgeProperty(e.ID, key)
@@ -375,354 +248,4 @@ func cardName(c int) string {
 		return "set"
 	}
 	return "single"
-}
-
-// mergeStep implements mergeV() and mergeE() with option(onCreate/onMatch
-// /outV/inV).
-type mergeStep struct {
-	stepBase
-	edge     bool
-	search   *argValue
-	onCreate *argValue
-	onMatch  *argValue
-	outV     *argValue
-	inV      *argValue
-}
-
-func (s *mergeStep) addOption(c *compiler, args []any) error {
-	if len(args) != 2 {
-		return errorf("option", "expected a Merge token and a Map or traversal")
-	}
-	tok, ok := enumArg(args[0], "Merge")
-	if !ok {
-		return errorf("option", "expected a Merge token, got %s", typeName(args[0]))
-	}
-	av, err := c.argValue("option", args[1])
-	if err != nil {
-		return err
-	}
-	switch tok {
-	case "onCreate":
-		s.onCreate = av
-	case "onMatch":
-		s.onMatch = av
-	case "outV":
-		s.outV = av
-	case "inV":
-		s.inV = av
-	}
-	return nil
-}
-
-func (s *mergeStep) name0() string {
-	if s.edge {
-		return "mergeE"
-	}
-	return "mergeV"
-}
-
-func (x *exec) mapArg(step string, a *argValue, t *trav, what string) *value.Map {
-	if a == nil {
-		return nil
-	}
-	v, ok := x.argEval(step, a, t)
-	if !ok || v == nil {
-		return nil
-	}
-	m, isMap := v.(*value.Map)
-	if !isMap {
-		throwf(step, "%s must be a Map, got %s", what, typeName(v))
-	}
-	return m
-}
-
-func (s *mergeStep) open(x *exec, in iter) iter {
-	name := s.name0()
-	f := &flatMapStep{stepBase: s.stepBase, f: func(x *exec, t *trav) valIter {
-		var search *value.Map
-		if s.search != nil {
-			search = x.mapArg(name, s.search, t, "the merge argument")
-		} else if m, ok := t.val.(*value.Map); ok && !isRoot(t) {
-			search = m
-		}
-		if search == nil {
-			search = value.NewMap()
-		}
-		if s.edge {
-			return s.mergeEdge(x, t, search)
-		}
-		return s.mergeVertex(x, t, search)
-	}}
-	return f.open(x, in)
-}
-
-func (s *mergeStep) matchesProps(x *exec, el any, search *value.Map) bool {
-	for _, e := range search.Entries() {
-		switch k := e.Key.(type) {
-		case value.Enum:
-			switch {
-			case k.Type == "T" && k.Name == "id":
-				id, _ := elementID(el)
-				if !fn.Equal(id, e.Value) && !sameID(id, e.Value) {
-					return false
-				}
-			case k.Type == "T" && k.Name == "label":
-				l, _ := elementLabel(el)
-				if l != e.Value {
-					return false
-				}
-			case k.Type == "Direction":
-				ed, ok := el.(*value.Edge)
-				if !ok {
-					return false
-				}
-				want := e.Value
-				var got any
-				if k.Name == "OUT" {
-					got = ed.OutV.ID
-				} else {
-					got = ed.InV.ID
-				}
-				if vx, ok := want.(*value.Vertex); ok {
-					want = vx.ID
-				}
-				if !fn.Equal(got, want) && !sameID(got, want) {
-					return false
-				}
-			}
-		case string:
-			found := false
-			for _, pv := range x.propValues(el, k) {
-				if fn.Equal(pv, e.Value) || value.Key(pv) == value.Key(e.Value) {
-					found = true
-				}
-			}
-			if !found {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func splitMap(step string, m *value.Map) (id any, label string, props []storage.KeyValue) {
-	for _, e := range m.Entries() {
-		switch k := e.Key.(type) {
-		case value.Enum:
-			if k.Type == "T" && k.Name == "id" {
-				id = e.Value
-			} else if k.Type == "T" && k.Name == "label" {
-				l, ok := e.Value.(string)
-				if !ok {
-					throwf(step, "T.label must be a String, got %s", typeName(e.Value))
-				}
-				label = l
-			}
-		case string:
-			props = append(props, storage.KeyValue{Key: k, Value: e.Value})
-		default:
-			throwf(step, "merge keys must be Strings, T or Direction, got %s", typeName(e.Key))
-		}
-	}
-	return
-}
-
-func (s *mergeStep) applyOnMatch(x *exec, t *trav, el any) any {
-	m := x.mapArg(s.name0(), s.onMatch, t, "option(onMatch)")
-	if m == nil {
-		return el
-	}
-	for _, e := range m.Entries() {
-		k, ok := e.Key.(string)
-		if !ok {
-			throwf(s.name0(), "option(onMatch) cannot update T or Direction keys")
-		}
-		var err error
-		switch ee := el.(type) {
-		case *value.Vertex:
-			_, err = x.tx.SetVertexProperty(ee.ID, storage.Single, nil, k, e.Value, nil)
-		case *value.Edge:
-			_, err = x.tx.SetEdgeProperty(ee.ID, k, e.Value)
-		}
-		if err != nil {
-			throw(err)
-		}
-	}
-	switch ee := el.(type) {
-	case *value.Vertex:
-		return x.fullVertex(&value.Vertex{ID: ee.ID, Label: ee.Label})
-	case *value.Edge:
-		return x.fullEdge(&value.Edge{ID: ee.ID, Label: ee.Label, OutV: ee.OutV, InV: ee.InV})
-	}
-	return el
-}
-
-func (s *mergeStep) mergeVertex(x *exec, t *trav, search *value.Map) valIter {
-	var candidates []any
-	if id, ok := search.Get(tEnum("id")); ok {
-		vs, err := x.tx.Vertices([]any{id})
-		if err != nil {
-			throw(err)
-		}
-		for _, v := range vs {
-			candidates = append(candidates, v)
-		}
-	} else {
-		label := ""
-		if l, ok := search.Get(tEnum("label")); ok {
-			label, _ = l.(string)
-		}
-		it := x.vertexIter(x.tx.ScanVertices(label))
-		for v, ok := it(); ok; v, ok = it() {
-			candidates = append(candidates, v)
-		}
-	}
-	var matched []any
-	for _, c := range candidates {
-		if x.vertexOK(c.(*value.Vertex)) && s.matchesProps(x, c, search) {
-			matched = append(matched, c)
-		}
-	}
-	if len(matched) > 0 {
-		for i, m := range matched {
-			matched[i] = s.applyOnMatch(x, t, m)
-		}
-		return sliceVals(matched)
-	}
-	full := value.NewMap()
-	for _, e := range search.Entries() {
-		full.Put(e.Key, e.Value)
-	}
-	if oc := x.mapArg("mergeV", s.onCreate, t, "option(onCreate)"); oc != nil {
-		for _, e := range oc.Entries() {
-			if old, ok := search.Get(e.Key); ok && !fn.Equal(old, e.Value) {
-				throwf("mergeV", "option(onCreate) cannot override values from the merge argument: %v", e.Key)
-			}
-			full.Put(e.Key, e.Value)
-		}
-	}
-	id, label, props := splitMap("mergeV", full)
-	if label == "" {
-		label = "vertex"
-	}
-	v, err := x.tx.AddVertex(id, label, x.partitionProps(props))
-	if err != nil {
-		throw(err)
-	}
-	return sliceVals([]any{v})
-}
-
-func (s *mergeStep) mergeEdge(x *exec, t *trav, search *value.Map) valIter {
-	resolve := func(dir string, opt *argValue) any {
-		v, ok := search.Get(value.Enum{Type: "Direction", Name: dir})
-		if !ok {
-			return nil
-		}
-		if e, isEnum := v.(value.Enum); isEnum && e.Type == "Merge" {
-			m := x.mapArg("mergeE", opt, t, "option(Merge."+e.Name+")")
-			if m == nil {
-				throwf("mergeE", "option(Merge.%s) must be given when Merge.%s is used", e.Name, e.Name)
-			}
-			id, _, _ := splitMap("mergeE", m)
-			vs, err := x.tx.Vertices([]any{id})
-			if err != nil {
-				throw(err)
-			}
-			if len(vs) == 0 {
-				throwf("mergeE", "Vertex %v does not exist", id)
-			}
-			search.Put(value.Enum{Type: "Direction", Name: dir}, id)
-			return id
-		}
-		if vx, isV := v.(*value.Vertex); isV {
-			return vx.ID
-		}
-		return v
-	}
-	outID := resolve("OUT", s.outV)
-	inID := resolve("IN", s.inV)
-	var candidates []any
-	if id, ok := search.Get(tEnum("id")); ok {
-		es, err := x.tx.Edges([]any{id})
-		if err != nil {
-			throw(err)
-		}
-		for _, e := range es {
-			candidates = append(candidates, e)
-		}
-	} else if outID != nil {
-		it := x.edgeIter(x.tx.EdgesOf(outID, storage.Out, nil), nil)
-		for e, ok := it(); ok; e, ok = it() {
-			candidates = append(candidates, e)
-		}
-	} else if inID != nil {
-		it := x.edgeIter(x.tx.EdgesOf(inID, storage.In, nil), nil)
-		for e, ok := it(); ok; e, ok = it() {
-			candidates = append(candidates, e)
-		}
-	} else {
-		it := x.edgeIter(x.tx.ScanEdges(""), nil)
-		for e, ok := it(); ok; e, ok = it() {
-			candidates = append(candidates, e)
-		}
-	}
-	var matched []any
-	for _, c := range candidates {
-		if s.matchesProps(x, c, search) {
-			matched = append(matched, c)
-		}
-	}
-	if len(matched) > 0 {
-		for i, m := range matched {
-			matched[i] = s.applyOnMatch(x, t, m)
-		}
-		return sliceVals(matched)
-	}
-	full := value.NewMap()
-	for _, e := range search.Entries() {
-		full.Put(e.Key, e.Value)
-	}
-	if oc := x.mapArg("mergeE", s.onCreate, t, "option(onCreate)"); oc != nil {
-		for _, e := range oc.Entries() {
-			full.Put(e.Key, e.Value)
-		}
-	}
-	if v, ok := full.Get(value.Enum{Type: "Direction", Name: "OUT"}); ok {
-		if vx, isV := v.(*value.Vertex); isV {
-			v = vx.ID
-		}
-		outID = v
-	}
-	if v, ok := full.Get(value.Enum{Type: "Direction", Name: "IN"}); ok {
-		if vx, isV := v.(*value.Vertex); isV {
-			v = vx.ID
-		}
-		inID = v
-	}
-	if outID == nil || inID == nil {
-		throwf("mergeE", "Out and In vertices must be specified to create an edge")
-	}
-	var id any
-	label := ""
-	var props []storage.KeyValue
-	for _, e := range full.Entries() {
-		switch k := e.Key.(type) {
-		case value.Enum:
-			if k.Type == "T" && k.Name == "id" {
-				id = e.Value
-			} else if k.Type == "T" && k.Name == "label" {
-				label, _ = e.Value.(string)
-			}
-		case string:
-			props = append(props, storage.KeyValue{Key: k, Value: e.Value})
-		}
-	}
-	if label == "" {
-		label = "edge"
-	}
-	e, err := x.tx.AddEdge(id, label, outID, inID, x.partitionProps(props))
-	if err != nil {
-		throw(err)
-	}
-	return sliceVals([]any{e})
 }

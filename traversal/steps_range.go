@@ -1,6 +1,8 @@
 package traversal
 
 import (
+	"strconv"
+
 	"github.com/kvtgraph/kvtgraph/storage/value"
 )
 
@@ -92,17 +94,34 @@ type rangeStep struct {
 
 func (s *rangeStep) open(x *exec, in iter) iter {
 	var seen int64
+	// Inside repeat() the range applies to each iteration separately
+	// (TinkerPop 3.8): traversers are counted per loop position, and the
+	// step keeps pulling because later iterations bring new traversers.
+	var perLoop map[string]*int64
 	return iterFunc(func() *trav {
 		for {
-			if s.hi != -1 && seen >= s.hi {
+			if s.hi != -1 && seen >= s.hi && perLoop == nil {
 				return nil
 			}
 			t := in.next()
 			if t == nil {
 				return nil
 			}
-			start, end := seen, seen+t.bulk
-			seen = end
+			counter := &seen
+			if len(t.loops) > 0 {
+				if perLoop == nil {
+					perLoop = map[string]*int64{}
+				}
+				k := loopsKey(t.loops)
+				c, ok := perLoop[k]
+				if !ok {
+					c = new(int64)
+					perLoop[k] = c
+				}
+				counter = c
+			}
+			start, end := *counter, *counter+t.bulk
+			*counter = end
 			if end <= s.lo {
 				continue
 			}
@@ -126,6 +145,18 @@ func (s *rangeStep) open(x *exec, in iter) iter {
 	})
 }
 
+// loopsKey identifies a traverser's position in its enclosing loops.
+func loopsKey(ls []loopCounter) string {
+	b := make([]byte, 0, 8*len(ls))
+	for _, l := range ls {
+		b = strconv.AppendInt(b, int64(l.stepID), 10)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(l.n), 10)
+		b = append(b, ';')
+	}
+	return string(b)
+}
+
 func rangeLocal(v any, lo, hi int64) (any, bool) {
 	if m, ok := v.(*value.Map); ok {
 		out := value.NewMap()
@@ -146,12 +177,8 @@ func rangeLocal(v any, lo, hi int64) (any, bool) {
 			out = append(out, e)
 		}
 	}
-	if hi != -1 && hi-lo == 1 {
-		if len(out) == 0 {
-			return nil, false
-		}
-		return out[0], true
-	}
+	// TinkerPop 3.8: a collection always yields a collection, even for a
+	// single-element (or empty) range.
 	if out == nil {
 		out = []any{}
 	}
@@ -178,12 +205,6 @@ func tailLocal(v any, n int64) (any, bool) {
 	start := int64(len(vals)) - n
 	if start < 0 {
 		start = 0
-	}
-	if n == 1 {
-		if len(vals) == 0 {
-			return nil, false
-		}
-		return vals[len(vals)-1], true
 	}
 	return append([]any{}, vals[start:]...), true
 }

@@ -39,6 +39,15 @@ func (b *bulkSet) list() []any {
 	return out
 }
 
+// public returns the bulk set as a value.BulkSet.
+func (b *bulkSet) public() *value.BulkSet {
+	out := &value.BulkSet{Items: make([]value.BulkItem, 0, len(b.keys))}
+	for _, k := range b.keys {
+		out.Items = append(out.Items, value.BulkItem{Value: publicValue(b.vals[k]), Bulk: b.count[k]})
+	}
+	return out
+}
+
 func (b *bulkSet) size() int64 {
 	var n int64
 	for _, c := range b.count {
@@ -231,9 +240,9 @@ func mergeTravs(x *exec, ts []*trav) []*trav {
 	idx := map[string]*trav{}
 	var out []*trav
 	for _, t := range ts {
-		k := t.key(x.mode)
+		k := x.mergeKey(t)
 		if o, ok := idx[k]; ok {
-			o.bulk += t.bulk
+			x.mergeTrav(o, t)
 			continue
 		}
 		c := t.clone()
@@ -244,27 +253,37 @@ func mergeTravs(x *exec, ts []*trav) []*trav {
 }
 
 func normSack(ts []*trav) {
-	var total float64
+	// Barrier.normSack: each sack becomes its share of the total of all
+	// sacks (weighted by bulk), in floating point.
+	var total any
 	for _, t := range ts {
-		f, _ := toFloat(t.sack)
-		if ff, ok := fn.ToFloat64(t.sack); ok {
-			f = ff
+		if !isNum(t.sack) {
+			throwf("barrier", "normSack requires numeric sacks, got %s", typeName(t.sack))
 		}
-		total += f * float64(t.bulk)
+		w, err := fn.Mul(t.sack, bulkNum(t.bulk))
+		if err == nil && total != nil {
+			w, err = fn.Add(total, w)
+		}
+		if err != nil {
+			throwf("barrier", "%v", err)
+		}
+		total = w
 	}
-	if total == 0 {
+	if total == nil {
 		return
 	}
 	for _, t := range ts {
-		f, _ := toFloat(t.sack)
-		if ff, ok := fn.ToFloat64(t.sack); ok {
-			f = ff
+		r, err := fn.DivFP(t.sack, total)
+		if err != nil {
+			throwf("barrier", "%v", err)
 		}
-		t.sack = f / total
+		t.sack = r
 	}
 }
 
-// aggregateValues computes sum/mean/min/max over weighted values.
+// aggregateValues computes sum/mean/min/max over weighted values. Nulls
+// are ignored (as in SQL); when every value is null the result is null,
+// and with no values at all there is no result.
 func aggregateValues(name string, vals []any, ws []int64) (any, bool) {
 	switch name {
 	case "sum":
@@ -294,7 +313,7 @@ func aggregateValues(name string, vals []any, ws []int64) (any, bool) {
 			}
 			acc = r
 		}
-		return acc, acc != nil
+		return acc, acc != nil || len(vals) > 0
 	case "mean":
 		var exp []any
 		for i, v := range vals {
@@ -307,6 +326,9 @@ func aggregateValues(name string, vals []any, ws []int64) (any, bool) {
 			for j := int64(0); j < ws[i]; j++ {
 				exp = append(exp, v)
 			}
+		}
+		if len(exp) == 0 {
+			return nil, len(vals) > 0
 		}
 		r, err := fn.Mean(exp)
 		if err != nil {
@@ -330,7 +352,7 @@ func aggregateValues(name string, vals []any, ws []int64) (any, bool) {
 				acc = fn.Max(acc, v)
 			}
 		}
-		return acc, seen
+		return acc, seen || len(vals) > 0
 	}
 }
 
@@ -371,8 +393,10 @@ func (s *groupStep) addBy(c *compiler, args []any) error {
 		s.keyBy = b
 	case s.nBy == 2 && !s.count:
 		s.valBy = b
+	case s.count:
+		return errorf(s.name, "GroupCount step can only have one by modulator")
 	default:
-		return errorf(s.name, "too many by() modulators")
+		return errorf(s.name, "Group step can only have two by modulators")
 	}
 	return nil
 }

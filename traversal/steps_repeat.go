@@ -93,6 +93,11 @@ func (c *compiler) repeatPart(p *pipeline, op string, args []any) error {
 		if err != nil {
 			return err
 		}
+		for _, st := range body.steps {
+			if _, ok := st.(*injectStep); ok {
+				return errorf("repeat", "The parent of inject()-step can not be repeat()-step: InjectStep")
+			}
+		}
 		r := last
 		if r == nil || r.body != nil {
 			r = newStep()
@@ -122,60 +127,90 @@ func (c *compiler) repeatPart(p *pipeline, op string, args []any) error {
 	return nil
 }
 
+// open runs the loop breadth-first, one iteration at a time (TinkerPop
+// 3.8): all input is gathered into a set of traversers (equal ones merged
+// with summed bulk), the whole set is fed to the body, and everything the
+// body produces for it forms the next iteration's set. Barrier-like steps in
+// the body (order, tail, sample, aggregate, barrier) therefore see exactly
+// one iteration, and equal traversers are merged between iterations so
+// bulk keeps the work proportional to the number of distinct traversers.
+// The stream may return nil and later produce again when its input is fed
+// again (a repeat nested in another repeat or a branch).
 func (s *repeatStep) open(x *exec, in iter) iter {
 	if s.body == nil {
-		throwf("repeat", "emit()/until()/times() must be used with repeat()")
+		throwf("repeat", "The repeat()-traversal was not defined: RepeatStep")
 	}
 	body := openChild(x, s.body)
-	body.q.merge = true
-	body.q.mode = x.mode
-	pending := &queueIter{}
+	out := &queueIter{merge: true, mode: x.mode, x: x}
+	frontier := &queueIter{merge: true, mode: x.mode, x: x}
+	// enter applies the until()/emit() tests that precede the body.
+	enter := func(st *trav) {
+		if s.untilFirst && x.testCond(s.until, st) {
+			st = st.clone()
+			st.resetLoops()
+			out.push(x.label(st, s.labels))
+			return
+		}
+		frontier.push(st)
+		if s.emitFirst && x.testCond(s.emit, st) {
+			e := st.clone()
+			e.resetLoops()
+			out.push(x.label(e, s.labels))
+		}
+	}
+	// leave applies the tests that follow the body to one of its results.
+	leave := func(r *trav) {
+		r = r.clone()
+		r.incrLoops()
+		if !s.untilFirst && x.testCond(s.until, r) {
+			r.resetLoops()
+			out.push(x.label(r, s.labels))
+			return
+		}
+		if !s.emitFirst && x.testCond(s.emit, r) {
+			e := r.clone()
+			e.resetLoops()
+			out.push(x.label(e, s.labels))
+		}
+		if s.untilFirst || s.emitFirst {
+			enter(r)
+		} else {
+			frontier.push(r)
+		}
+	}
 	return iterFunc(func() *trav {
 		for {
 			x.tick()
-			if r := body.out.next(); r != nil {
-				r = r.clone()
-				r.incrLoops()
-				if !s.untilFirst && x.testCond(s.until, r) {
-					r.resetLoops()
-					return x.label(r, s.labels)
+			if t := out.next(); t != nil {
+				return t
+			}
+			if !frontier.empty() {
+				// One iteration: the body sees the whole set at once.
+				for t := frontier.next(); t != nil; t = frontier.next() {
+					body.q.push(t)
 				}
-				var e *trav
-				if !s.emitFirst && x.testCond(s.emit, r) {
-					e = r.clone()
-					e.resetLoops()
+				var results []*trav
+				for r := body.out.next(); r != nil; r = body.out.next() {
+					x.tick()
+					results = append(results, r)
 				}
-				if s.untilFirst || s.emitFirst {
-					pending.push(r)
-				} else {
-					body.q.push(r)
-				}
-				if e != nil {
-					return x.label(e, s.labels)
+				// A body step that stopped pulling leaves input behind;
+				// it belongs to this iteration and is dropped.
+				body.q.reset()
+				for _, r := range results {
+					leave(r)
 				}
 				continue
 			}
-			st := pending.next()
+			st := in.next()
 			if st == nil {
-				st = in.next()
-				if st == nil {
-					if body.q.empty() {
-						return nil
-					}
-					continue
-				}
+				return nil
+			}
+			for ; st != nil; st = in.next() {
+				x.tick()
 				st = st.clone()
 				st.initLoops(s.id, s.loopName)
-			}
-			if s.untilFirst && x.testCond(s.until, st) {
-				st.resetLoops()
-				return x.label(st, s.labels)
-			}
-			body.q.push(st)
-			if s.emitFirst && x.testCond(s.emit, st) {
-				e := st.clone()
-				e.resetLoops()
-				return x.label(e, s.labels)
+				enter(st)
 			}
 		}
 	})

@@ -1,6 +1,7 @@
 package traversal
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/kvtgraph/kvtgraph/storage/value"
@@ -15,6 +16,9 @@ func valueStep(name string, args []any, allowLocal bool, f func(x *exec, t *trav
 		local, _ = scopeArg(args)
 	}
 	return &mapStep{stepBase: stepBase{name: name}, f: func(x *exec, t *trav) (any, bool) {
+		if local && name != "asString" {
+			return stringLocal(name, t.val, func(v any) (any, error) { return f(x, t, v) }), true
+		}
 		if local {
 			if its, ok := items(t.val); ok {
 				out := make([]any, len(its))
@@ -34,6 +38,41 @@ func valueStep(name string, args []any, allowLocal bool, f func(x *exec, t *trav
 		}
 		return r, true
 	}}
+}
+
+// stringLocal applies a string step in Scope.local (TinkerPop's
+// StringLocalStep): a String maps as usual, a list or set maps item by
+// item (null items stay null), null stays null, and anything else fails.
+func stringLocal(name string, v any, f func(any) (any, error)) any {
+	if v == nil {
+		return nil
+	}
+	if _, isStr := v.(string); !isStr {
+		its, ok := fn.AsIterable(v)
+		if !ok {
+			throwf(name, "The %s(local) step can only take string or list of strings, encountered %s", name, typeName(v))
+		}
+		out := make([]any, len(its))
+		for i, it := range its {
+			if it == nil {
+				continue
+			}
+			if _, isStr := it.(string); !isStr {
+				throwf(name, "The %s(local) step can only take string or list of strings, encountered %s in list", name, typeName(it))
+			}
+			r, err := f(it)
+			if err != nil {
+				throwf(name, "%v", err)
+			}
+			out[i] = r
+		}
+		return out
+	}
+	r, err := f(v)
+	if err != nil {
+		throwf(name, "%v", err)
+	}
+	return r
 }
 
 func stripScope(args []any) []any { _, rest := scopeArg(args); return rest }
@@ -163,8 +202,22 @@ func init() {
 				return nil, err
 			}
 			return valueStep(name, nil, false, func(x *exec, t *trav, v any) (any, error) {
-				other, _ := x.argEval(name, av, t)
-				return f(publicValue(v), publicValue(other))
+				v = publicValue(v)
+				if av.trav == nil {
+					return f(v, publicValue(av.v))
+				}
+				if _, isMap := v.(*value.Map); isMap && name == "merge" {
+					other, _ := x.evalFirst(av.trav, t)
+					return f(v, publicValue(other))
+				}
+				if _, ok := fn.AsIterable(v); !ok {
+					return f(v, []any{}) // reports the incoming value
+				}
+				other, err := x.listTraversalArg(name, av.trav, t)
+				if err != nil {
+					return nil, err
+				}
+				return f(v, other)
 			}), nil
 		})
 	}
@@ -265,4 +318,22 @@ func (s *timeLimitStep) open(x *exec, in iter) iter {
 		}
 		return x.label(t, s.labels)
 	})
+}
+
+// listTraversalArg evaluates the traversal argument of a list step
+// (combine, merge, product, intersect, difference, disjunct) for t; like
+// TinkerPop's ListFunction it must yield a list or set.
+func (x *exec) listTraversalArg(step string, p *pipeline, t *trav) (any, error) {
+	r, ok := x.evalFirst(p, t)
+	if !ok {
+		return nil, fmt.Errorf("The provided traverser of type %s does not map to a value", javaClass(t.val))
+	}
+	r = publicValue(r)
+	if r == nil {
+		return nil, fmt.Errorf("Provided traversal argument for %s step must yield an iterable type, not null", step)
+	}
+	if _, ok := fn.AsIterable(r); !ok {
+		return nil, fmt.Errorf("Provided traversal argument for %s step must yield an iterable type, encountered %s", step, typeName(r))
+	}
+	return r, nil
 }

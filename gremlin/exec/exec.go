@@ -22,6 +22,7 @@ type Executor struct {
 	graphs  map[string]storage.Store
 	sources map[string]string // traversal source → graph name
 	log     *slog.Logger
+	plan    *planSettings // planner switch and query caches (plan.go)
 }
 
 var _ server.Executor = (*Executor)(nil)
@@ -37,7 +38,7 @@ func New(graphs map[string]storage.Store, sources map[string]string, log *slog.L
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Executor{graphs: graphs, sources: sources, log: log}, nil
+	return &Executor{graphs: graphs, sources: sources, log: log, plan: newPlanSettings(graphs)}, nil
 }
 
 // Sources implements server.Executor.
@@ -98,7 +99,9 @@ func (e *Executor) runManaged(ctx context.Context, run func(*state) (*outcome, e
 
 // NewSession implements server.Executor.
 func (e *Executor) NewSession(id string) (server.Session, error) {
-	return &session{id: id, st: newState(e, map[string]any{})}, nil
+	st := newState(e, map[string]any{})
+	st.inSession = true
+	return &session{id: id, st: st}, nil
 }
 
 // graphOf returns the graph behind a traversal source.

@@ -9,7 +9,6 @@ import (
 	"github.com/kvtgraph/kvtgraph/gremlin/lang"
 	"github.com/kvtgraph/kvtgraph/gremlin/server"
 	"github.com/kvtgraph/kvtgraph/storage/value"
-	"github.com/kvtgraph/kvtgraph/traversal"
 )
 
 // state is what one request (or one session, across its requests)
@@ -18,6 +17,8 @@ type state struct {
 	exec *Executor
 	vars map[string]any
 	txs  *txSet
+	// inSession: the query cache is not used (plan.go).
+	inSession bool
 }
 
 func newState(e *Executor, vars map[string]any) *state {
@@ -103,6 +104,9 @@ func (sc *scope) source(name string, fromGraph bool) (*sourceValue, error) {
 // evalScript parses and evaluates a script; the outcome is the value of
 // its last statement.
 func (st *state) evalScript(ctx context.Context, script string, bindings map[string]any, aliases map[string]string) (*outcome, error) {
+	if out, ok, err := st.evalSchemaScript(ctx, script, aliases); ok {
+		return out, err
+	}
 	parsed, err := lang.Parse(script)
 	if err != nil {
 		return nil, err
@@ -219,7 +223,8 @@ func (st *state) evalTraversal(ctx context.Context, sc *scope, t *lang.Traversal
 		return &deferred{graph: src.graph, bc: bc}, nil, nil
 	}
 	if t.Terminal.Name == "explain" {
-		return nil, nil, fmt.Errorf("%w: explain() is not available yet: the planner that produces TraversalExplanation is not built", server.ErrEvaluation)
+		x, err := st.explain(ctx, src.graph, bc)
+		return x, nil, err
 	}
 	out, err := st.run(ctx, src.graph, bc, false)
 	if err != nil {
@@ -242,20 +247,10 @@ func (st *state) submit(ctx context.Context, source string, bc *value.Bytecode) 
 	return st.run(ctx, graph, bc, true)
 }
 
-// run compiles bc and starts it in the graph's transaction.
+// run plans and compiles bc and starts it in the graph's transaction,
+// through the query cache when it may be used (plan.go).
 func (st *state) run(ctx context.Context, graph string, bc *value.Bytecode, traversers bool) (*outcome, error) {
-	t, err := traversal.Compile(bc)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := st.txs.get(ctx, graph)
-	if err != nil {
-		return nil, err
-	}
-	if t.Mutating() {
-		st.txs.dirty = true
-	}
-	return &outcome{lazy: t.Iterate(ctx, tx), traversers: traversers}, nil
+	return st.runPlanned(ctx, graph, bc, traversers)
 }
 
 var errNoResult = errors.New("the traversal produced no result (next() on an empty traversal)")

@@ -186,6 +186,24 @@ type RangeCounter interface {
 	CountRange(t Table, start, end []byte, limit int64) (int64, error)
 }
 
+// UnsafeVisitor is an optional Txn capability: walk the pairs of
+// [start, end) in order, page by page, without copying them out of the
+// store's page buffers. Callers find it by type assertion and fall back to
+// Scan.
+//
+// UnsafeVisit calls fn for each pair until fn returns false or the range
+// ends. opts.Limit is the page size per store round trip (0: the store's
+// default); opts.Reverse and opts.KeysOnly are as for Scan (with KeysOnly
+// value is nil); opts.Cursor must be nil. Reads are tracked as with Scan
+// (the range up to where the walk stopped).
+//
+// Ownership: key and value are borrowed from the store. They are valid
+// only until fn returns and must not be modified or retained; copy what
+// must outlive the call. fn must not call other methods of the Txn.
+type UnsafeVisitor interface {
+	UnsafeVisit(t Table, start, end []byte, opts ScanOptions, fn func(key, value []byte) bool) error
+}
+
 // Errors. Stores wrap them with context; test with errors.Is.
 var (
 	// ErrConflict: a concurrent transaction won; retry.

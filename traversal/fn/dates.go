@@ -7,18 +7,34 @@ import (
 	"time"
 )
 
+// utcOffset is the zero offset of an OffsetDateTime. A time.Time whose
+// Location is exactly time.UTC stands for a java.util.Date on the wire
+// (see gremlin/io), any other location for an OffsetDateTime.
+var utcOffset = time.FixedZone("", 0)
+
+// offsetDateTime returns t as an OffsetDateTime (same instant; a Date
+// becomes the offset +00:00).
+func offsetDateTime(t time.Time) time.Time {
+	if t.Location() == time.UTC {
+		return t.In(utcOffset)
+	}
+	return t
+}
+
+// asDate implements asDate(): since TinkerPop 3.8 it yields an
+// OffsetDateTime (strings keep their offset, epoch milliseconds are UTC).
 func asDate(v any) (any, error) {
 	switch x := v.(type) {
 	case nil:
 		return nil, fmt.Errorf("Can't parse null as Date.")
 	case time.Time:
-		return x, nil
+		return offsetDateTime(x), nil
 	case string:
 		t, err := parseDateTime(x)
 		if err != nil {
 			return nil, err
 		}
-		return t, nil
+		return offsetDateTime(t), nil
 	}
 	if c, ok := classOf(v); ok {
 		switch c {
@@ -27,7 +43,7 @@ func asDate(v any) (any, error) {
 			if !ok {
 				return nil, fmt.Errorf("Can't parse %s as Date: epoch milliseconds out of range", javaString(v))
 			}
-			return time.UnixMilli(ms).UTC(), nil
+			return time.UnixMilli(ms).In(utcOffset), nil
 		}
 		return nil, fmt.Errorf("Can't parse %s %s as Date: expected integral epoch milliseconds", gremlinTypeName(v), javaString(v))
 	}

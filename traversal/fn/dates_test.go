@@ -148,3 +148,23 @@ func TestDateDiff(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// asDate yields an OffsetDateTime: never a time whose Location is
+// time.UTC, which stands for a java.util.Date on the wire.
+func TestAsDateIsOffsetDateTime(t *testing.T) {
+	for _, in := range []any{"2023-08-02T00:00:00Z", "2023-08-02", int64(1694017707000), int32(0),
+		time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		got, err := AsDate(in)
+		if err != nil {
+			t.Fatalf("AsDate(%v): %v", in, err)
+		}
+		tm := got.(time.Time)
+		if _, off := tm.Zone(); tm.Location() == time.UTC || off != 0 {
+			t.Errorf("AsDate(%v) = %v, want an OffsetDateTime at +00:00", in, tm)
+		}
+	}
+	got, _ := AsDate(int64(1694017707000))
+	if want := time.Date(2023, 9, 6, 16, 28, 27, 0, time.UTC); !got.(time.Time).Equal(want) {
+		t.Errorf("AsDate(1694017707000) = %v, want %v", got, want)
+	}
+}

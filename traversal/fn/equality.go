@@ -379,6 +379,14 @@ func seqEquivalent(x, y []any) bool {
 // Orderability
 
 func order(a, b any) int {
+	// Enums (T.id, Direction.OUT...) order as their names, so map keys
+	// mixing T tokens and Strings sort together (OrderabilityComparator).
+	if e, ok := a.(value.Enum); ok {
+		a = e.Name
+	}
+	if e, ok := b.(value.Enum); ok {
+		b = e.Name
+	}
 	fa, fb := familyOf(a), familyOf(b)
 	if fa != fb {
 		return cmp3(int(fa), int(fb))

@@ -214,6 +214,11 @@ func TestOrderSpecifics(t *testing.T) {
 		{time.Second, value.Char('a'), 1},            // unknowns: by type name
 		{time.Second, time.Minute, -1},
 		{value.MapEntry{Key: "a", Value: int32(1)}, value.MapEntry{Key: "a", Value: int32(2)}, -1},
+		// enums order as their names: T.id sorts between "age" and "name"
+		{value.Enum{Type: "T", Name: "id"}, "age", 1},
+		{value.Enum{Type: "T", Name: "id"}, "name", -1},
+		{value.Enum{Type: "T", Name: "id"}, value.Enum{Type: "T", Name: "label"}, -1},
+		{value.MapEntry{Key: value.Enum{Type: "T", Name: "label"}, Value: "x"}, value.MapEntry{Key: "name", Value: "x"}, -1},
 	}
 	for i, tc := range tests {
 		if got := Order(tc.a, tc.b); got != tc.want {

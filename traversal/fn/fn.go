@@ -83,6 +83,11 @@ func Mul(a, b any) (any, error) { return arith(opMul, a, b) }
 // max(precision)+10 digits and at most max(scale, 10) decimals.
 func Div(a, b any) (any, error) { return arith(opDiv, a, b) }
 
+// DivFP returns a/b computed in floating point (NumberHelper.div with
+// forceFloatingPoint): integers up to 64 bits divide as Double,
+// BigInteger as BigDecimal.
+func DivFP(a, b any) (any, error) { return arithFP(opDiv, a, b, true) }
+
 // Neg returns -a, keeping a's type (promoting on overflow of the minimum
 // value).
 func Neg(a any) (any, error) { return neg(a) }

@@ -96,7 +96,7 @@ func merge(a, b any) (any, error) {
 	}
 	if _, ok := b.(*value.Map); ok && a != nil {
 		if _, ok := iterItems(a); ok {
-			return nil, fmt.Errorf("step type mismatch: expected argument to be Iterable but got Map")
+			return nil, fmt.Errorf("merge step type mismatch: expected argument to be Iterable but got Map")
 		}
 	}
 	x, y, err := listArgs("merge", a, b)

@@ -111,9 +111,9 @@ var mathFuncs = map[string]mathFunc{
 	"atan":  f1(math.Atan),
 	"cbrt":  f1(math.Cbrt),
 	"ceil":  f1(math.Ceil),
-	"cos":   f1(math.Cos),
+	"cos":   f1(accurateCos),
 	"cosh":  f1(math.Cosh),
-	"cot":   f1(func(x float64) float64 { return 1 / math.Tan(x) }),
+	"cot":   f1(func(x float64) float64 { return 1 / accurateTan(x) }),
 	"exp":   f1(math.Exp),
 	"expm1": f1(math.Expm1),
 	"floor": f1(math.Floor),
@@ -121,10 +121,10 @@ var mathFuncs = map[string]mathFunc{
 	"log10": f1(math.Log10),
 	"log1p": f1(math.Log1p),
 	"log2":  f1(math.Log2),
-	"sin":   f1(math.Sin),
+	"sin":   f1(accurateSin),
 	"sinh":  f1(math.Sinh),
 	"sqrt":  f1(math.Sqrt),
-	"tan":   f1(math.Tan),
+	"tan":   f1(accurateTan),
 	"tanh":  f1(math.Tanh),
 	"signum": f1(func(x float64) float64 {
 		switch {
@@ -362,7 +362,17 @@ func (p *mathParser) primary() (mathNode, error) {
 	case tIdent:
 		if f, ok := mathFuncs[t.s]; ok {
 			if c := p.peek(); c == nil || c.kind != tLParen {
-				return nil, fmt.Errorf("math: function %s at position %d needs '('", t.s, t.pos)
+				// exp4j keeps a function on its operator stack until a
+				// closing parenthesis or the end, so "sin _" is sin(_)
+				// and "2 * sin 3 + 1" is 2 * sin(3 + 1).
+				if f.arity != 1 || c == nil {
+					return nil, fmt.Errorf("math: function %s at position %d needs '('", t.s, t.pos)
+				}
+				a, err := p.expr(0)
+				if err != nil {
+					return nil, err
+				}
+				return callNode{name: t.s, fn: f, args: []mathNode{a}}, nil
 			}
 			p.i++
 			var args []mathNode

@@ -45,6 +45,12 @@ func TestMathEval(t *testing.T) {
 		{"x/y", map[string]float64{"x": 1, "y": 4}, 0.25},
 		{"a(b+1)", map[string]float64{"a": 2, "b": 3}, 8},
 		{"2*-3", nil, -6},
+		// exp4j applies a function written without parentheses to the
+		// rest of the expression.
+		{"ceil _", map[string]float64{"_": 2.7}, 3},
+		{"sin _", map[string]float64{"_": 3}, 0.1411200080598672},
+		{"2 * sin 3 + 1", nil, 2 * math.Sin(4)},
+		{"(sin 2) + 1", nil, math.Sin(2) + 1},
 	}
 	for _, tc := range tests {
 		if tc.expr == "sin _" {
@@ -93,7 +99,8 @@ func TestMathErrors(t *testing.T) {
 		{"(1 + 2", "missing ')'"},
 		{"1 + 2)", "unexpected \")\""},
 		{"1 $ 2", "unexpected character"},
-		{"sin 1", "needs '('"},
+		{"sin", "needs '('"},
+		{"pow 1, 2", "needs '('"},
 		{"pow(1)", "expects 2 argument"},
 		{"sin(1, 2)", "expects 1 argument"},
 		{"1..2", "invalid number"},

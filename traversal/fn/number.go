@@ -548,18 +548,9 @@ func arithIn(c numClass, op arithOp, a, b any) (any, error) {
 			if c == cLong && x == math.MinInt64 && y == -1 {
 				return nil, errors.New("long overflow")
 			}
+			// MIN / -1 overflows its class; the range check below
+			// promotes it (NumberHelper.mathOperationWithPromote).
 			r = x / y
-			// Java: byte/short division results are cast back (wrap);
-			// int division wraps too.
-			switch c {
-			case cByte:
-				return int8(r), nil
-			case cShort:
-				return int16(r), nil
-			case cInt:
-				return int32(r), nil
-			}
-			return r, nil
 		}
 		if r < lo || r > hi {
 			return nil, errOverflow

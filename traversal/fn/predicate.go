@@ -90,7 +90,9 @@ func evalP(p *value.P, v any) (tri, error) {
 		}
 		return vals[i], nil
 	}
-	if p.Text {
+	// A connective built from a TextP (TextP.containing("o").and(...))
+	// arrives marked as a TextP; its operands decide, not the marker.
+	if p.Text && op != "and" && op != "or" && op != "not" {
 		return evalText(p, v)
 	}
 	switch op {
@@ -352,8 +354,8 @@ func matchesGType(v any, t any) (bool, error) {
 		return g == "UUID", nil
 	case []any:
 		return g == "LIST", nil
-	case *value.Set:
-		return g == "SET", nil
+	case *value.Set, *value.BulkSet:
+		return g == "SET", nil // a BulkSet (aggregate's result) is a Set
 	case *value.Map:
 		return g == "MAP", nil
 	case *value.Path:

@@ -16,8 +16,10 @@ type Store struct {
 }
 
 var (
-	_ kv.Store = (*Store)(nil)
-	_ kv.Txn   = (*txn)(nil)
+	_ kv.Store         = (*Store)(nil)
+	_ kv.Txn           = (*txn)(nil)
+	_ kv.RangeCounter  = (*txn)(nil)
+	_ kv.UnsafeVisitor = (*txn)(nil)
 )
 
 // Open opens KVT in dir (in-memory when dir is "") and wraps it.
@@ -197,6 +199,77 @@ func (t *txn) Scan(tb kv.Table, start, end []byte, opts kv.ScanOptions) (kv.Page
 		page.Cursor = append([]byte(nil), p.Continuation()...)
 	}
 	return page, nil
+}
+
+// countPage is the page size of CountRange: one engine call per this many
+// keys.
+const countPage = 4096
+
+// CountRange implements kv.RangeCounter: one engine call per page of
+// countPage keys, nothing copied out of the page.
+func (t *txn) CountRange(tb kv.Table, start, end []byte, limit int64) (int64, error) {
+	if err := t.check(); err != nil {
+		return 0, err
+	}
+	var n int64
+	opts := native.ScanOptions{Limit: countPage}
+	for {
+		if limit > 0 && limit-n < countPage {
+			opts.Limit = int(limit - n)
+		}
+		p, err := t.tx.Scan(native.TableID(tb.ID), start, end, opts)
+		if err != nil {
+			return 0, mapErr(err)
+		}
+		n += int64(p.Len())
+		more := p.More()
+		if more {
+			opts.Continuation = p.Continuation()
+		}
+		p.Release()
+		if !more || (limit > 0 && n >= limit) {
+			return n, nil
+		}
+	}
+}
+
+// UnsafeVisit implements kv.UnsafeVisitor: one engine call per page; key
+// and value borrow the native page buffer (native.Page.UnsafeKey), which
+// is released when fn returns false or the page is done, so they are valid
+// only during fn.
+func (t *txn) UnsafeVisit(tb kv.Table, start, end []byte, opts kv.ScanOptions, fn func(key, value []byte) bool) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if opts.Cursor != nil {
+		return fmt.Errorf("kvt: UnsafeVisit with a cursor: %w", kv.ErrUnsupported)
+	}
+	no := native.ScanOptions{Limit: opts.Limit, Reverse: opts.Reverse}
+	for {
+		p, err := t.tx.Scan(native.TableID(tb.ID), start, end, no)
+		if err != nil {
+			return mapErr(err)
+		}
+		n := p.Len()
+		for i := 0; i < n; i++ {
+			var v []byte
+			if !opts.KeysOnly {
+				v = p.UnsafeValue(i)
+			}
+			if !fn(p.UnsafeKey(i), v) {
+				p.Release()
+				return nil
+			}
+		}
+		more := p.More()
+		if more {
+			no.Continuation = p.Continuation()
+		}
+		p.Release()
+		if !more {
+			return nil
+		}
+	}
 }
 
 // LockKeys implements kv.Txn. Serializable KVT transactions already

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) kv.Store) {
 		{"ScanReadYourWrites", testScanReadYourWrites},
 		{"ScanRandomized", testScanRandomized},
 		{"CountRange", testCountRange},
+		{"UnsafeVisit", testUnsafeVisit},
 		{"HashTable", testHashTable},
 		{"CommitRollback", testCommitRollback},
 		{"TxnDone", testTxnDone},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/kvtgraph/kvtgraph/storage/kv"
@@ -144,6 +145,53 @@ func testCountRange(t *testing.T, s kv.Store) {
 	n, err = c.CountRange(tb, nil, nil, 5)
 	if err != nil || n != 5 {
 		t.Fatalf("CountRange with limit 5 = %d, %v; want 5", n, err)
+	}
+}
+
+func testUnsafeVisit(t *testing.T, s kv.Store) {
+	tb := mustTable(t, s, "t", kv.Range)
+	fill(t, s, tb, 30)
+	tx := begin(t, s, kv.TxOptions{})
+	defer tx.Rollback()
+	set(t, tx, tb, "k0105", "x")
+	if err := tx.Delete(tb, []byte("k012")); err != nil {
+		t.Fatal(err)
+	}
+	c, ok := tx.(kv.UnsafeVisitor)
+	if !ok {
+		t.Skip("store does not implement kv.UnsafeVisitor")
+	}
+	walk := func(opts kv.ScanOptions, stopAfter int) []string {
+		t.Helper()
+		var got []string
+		err := c.UnsafeVisit(tb, []byte("k010"), []byte("k020"), opts, func(k, v []byte) bool {
+			if opts.KeysOnly && v != nil {
+				t.Fatalf("UnsafeVisit KeysOnly gave value %q", v)
+			}
+			got = append(got, string(k)+"="+string(v)) // copies: k and v are borrowed
+			return stopAfter <= 0 || len(got) < stopAfter
+		})
+		if err != nil {
+			t.Fatalf("UnsafeVisit: %v", err)
+		}
+		return got
+	}
+	want := "k010=v10 k0105=x k011=v11 k013=v13 k014=v14 k015=v15 k016=v16 k017=v17 k018=v18 k019=v19"
+	for _, limit := range []int{0, 1, 3} {
+		if got := strings.Join(walk(kv.ScanOptions{Limit: limit}, 0), " "); got != want {
+			t.Fatalf("UnsafeVisit (page %d) = %s; want %s", limit, got, want)
+		}
+	}
+	if got := strings.Join(walk(kv.ScanOptions{Limit: 2}, 4), " "); got != "k010=v10 k0105=x k011=v11 k013=v13" {
+		t.Fatalf("UnsafeVisit stopping after 4 = %s", got)
+	}
+	if got := strings.Join(walk(kv.ScanOptions{KeysOnly: true, Limit: 4}, 0), " "); got != "k010= k0105= k011= k013= k014= k015= k016= k017= k018= k019=" {
+		t.Fatalf("UnsafeVisit KeysOnly = %s", got)
+	}
+	if s.Capabilities().ReverseScan {
+		if got := strings.Join(walk(kv.ScanOptions{Reverse: true, Limit: 3}, 3), " "); got != "k019=v19 k018=v18 k017=v17" {
+			t.Fatalf("UnsafeVisit reverse = %s", got)
+		}
 	}
 }
 

@@ -27,8 +27,9 @@ type txn struct {
 }
 
 var (
-	_ kv.Txn          = (*txn)(nil)
-	_ kv.RangeCounter = (*txn)(nil)
+	_ kv.Txn           = (*txn)(nil)
+	_ kv.RangeCounter  = (*txn)(nil)
+	_ kv.UnsafeVisitor = (*txn)(nil)
 )
 
 // check validates the transaction state and the table. Caller holds mu
@@ -325,6 +326,33 @@ func (t *txn) CountRange(tb kv.Table, start, end []byte, limit int64) (int64, er
 		}
 		if p.Cursor == nil {
 			return n, nil
+		}
+		opts.Cursor = p.Cursor
+	}
+}
+
+// UnsafeVisit implements kv.UnsafeVisitor. memkv pages are fresh copies,
+// so the borrowed slices happen to stay valid; callers must not rely on it.
+func (t *txn) UnsafeVisit(tb kv.Table, start, end []byte, opts kv.ScanOptions, fn func(key, value []byte) bool) error {
+	if opts.Cursor != nil {
+		return fmt.Errorf("memkv: UnsafeVisit with a cursor: %w", kv.ErrUnsupported)
+	}
+	for {
+		p, err := t.Scan(tb, start, end, opts)
+		if err != nil {
+			return err
+		}
+		for i, k := range p.Keys {
+			var v []byte
+			if p.Values != nil {
+				v = p.Values[i]
+			}
+			if !fn(k, v) {
+				return nil
+			}
+		}
+		if p.Cursor == nil {
+			return nil
 		}
 		opts.Cursor = p.Cursor
 	}

@@ -79,7 +79,13 @@ type engine interface {
 }
 
 type result struct {
-	getNs, scanNsPerEntry, commitNs, syncPerSec, rssRatio float64
+	getNs, hashGetNs, scanNsPerEntry, commitNs, syncPerSec, rssRatio float64
+}
+
+// hashGetter is implemented by engines with a separate point-access table
+// kind (KVT hash tables).
+type hashGetter interface {
+	hashGets(keys [][]byte, idx []int) (time.Duration, error)
 }
 
 func main() {
@@ -140,6 +146,12 @@ func main() {
 		d, err := e.gets(keys, getIdx)
 		must(err)
 		res.getNs = float64(d.Nanoseconds()) / float64(len(getIdx))
+		res.hashGetNs = res.getNs
+		if hg, ok := e.(hashGetter); ok {
+			d, err := hg.hashGets(keys, getIdx)
+			must(err)
+			res.hashGetNs = float64(d.Nanoseconds()) / float64(len(getIdx))
+		}
 		d, n, err := e.scans(keys, starts, 100)
 		must(err)
 		res.scanNsPerEntry = float64(d.Nanoseconds()) / float64(n)
@@ -152,8 +164,8 @@ func main() {
 		e.close()
 		results[name] = res
 		order = append(order, name)
-		fmt.Printf("%-7s get %.0f ns, scan %.1f ns/entry, commit %.0f ns, synced %.0f commits/s, rss %.2fx raw\n",
-			name, res.getNs, res.scanNsPerEntry, res.commitNs, res.syncPerSec, res.rssRatio)
+		fmt.Printf("%-7s get %.0f ns (hash table %.0f ns), scan %.1f ns/entry, commit %.0f ns, synced %.0f commits/s, rss %.2fx raw\n",
+			name, res.getNs, res.hashGetNs, res.scanNsPerEntry, res.commitNs, res.syncPerSec, res.rssRatio)
 	}
 	report(results, order)
 }
@@ -172,7 +184,8 @@ func report(res map[string]result, order []string) {
 		ok                 func(float64) bool
 	}
 	rows := []row{
-		{"random get", "ns", "<= 500 ns", func(r result) float64 { return r.getNs }, true, func(v float64) bool { return v <= 500 }},
+		{"random get (range table)", "ns", "<= 500 ns", func(r result) float64 { return r.getNs }, true, func(v float64) bool { return v <= 500 }},
+		{"random get (KVT hash table; peers: same as above)", "ns", "<= 500 ns", func(r result) float64 { return r.hashGetNs }, true, func(v float64) bool { return v <= 500 }},
 		{"scan per entry (100-entry ranges)", "ns", "<= 25 ns", func(r result) float64 { return r.scanNsPerEntry }, true, func(v float64) bool { return v <= 25 }},
 		{"commit without sync", "ns", "<= 2000 ns", func(r result) float64 { return r.commitNs }, true, func(v float64) bool { return v <= 2000 }},
 		{fmt.Sprintf("synced commits/s, %d committers", *committers), "/s", ">= 50000/s", func(r result) float64 { return r.syncPerSec }, false, func(v float64) bool { return v >= 50000 }},
@@ -267,7 +280,48 @@ func (e *kvtEngine) load(keys [][]byte) error {
 			return err
 		}
 	}
-	return e.db.Sync()
+	if err := e.db.Sync(); err != nil {
+		return err
+	}
+	// Steady state: the background maintenance would trim the C heap of the
+	// loader's transient write sets within a second; do it now.
+	return e.db.GC()
+}
+
+func (e *kvtEngine) hashGets(keys [][]byte, idx []int) (time.Duration, error) {
+	h, err := e.db.CreateTable("bench-hash", native.Hash)
+	if err != nil {
+		return 0, err
+	}
+	for i := 0; i < len(keys); i += 10000 {
+		tx, err := e.db.Begin(native.TxOptions{})
+		if err != nil {
+			return 0, err
+		}
+		for j := i; j < min(i+10000, len(keys)); j++ {
+			if err := tx.Set(h.ID, keys[j], value(j)); err != nil {
+				return 0, err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return 0, err
+		}
+	}
+	t0 := time.Now()
+	for i := 0; i < len(idx); i += 1000 {
+		tx, err := e.db.Begin(native.TxOptions{Isolation: native.SnapshotIsolation, ReadOnly: true})
+		if err != nil {
+			return 0, err
+		}
+		for _, j := range idx[i:min(i+1000, len(idx))] {
+			if _, err := tx.Get(h.ID, keys[j]); err != nil {
+				return 0, err
+			}
+		}
+		tx.Rollback()
+	}
+	d := time.Since(t0)
+	return d, e.db.DropTable("bench-hash")
 }
 
 func (e *kvtEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {

@@ -1,0 +1,144 @@
+package storage
+
+import (
+	"math/rand"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/kvtgraph/kvtgraph/index"
+	"github.com/kvtgraph/kvtgraph/native"
+	"github.com/kvtgraph/kvtgraph/storage/kv"
+	"github.com/kvtgraph/kvtgraph/storage/kv/kvt"
+	"github.com/kvtgraph/kvtgraph/storage/kv/memkv"
+)
+
+// The benchmarks mirror tests/bench/graphbench at a smaller scale: a
+// synthetic graph with power-law out-degrees (Zipf sources, uniform
+// targets), vertex label + uid (long, exact index) + name, edge label +
+// weight. Run them with
+//
+//	go test ./storage -run '^$' -bench . -benchtime 3x
+//
+// BenchmarkBulkLoad reports edges/s; Benchmark2HopOutCount reports edges
+// touched per second (one goroutine).
+
+const (
+	benchVertices = 20_000
+	benchEdges    = 200_000
+)
+
+var benchStores = []struct {
+	name string
+	open func(b *testing.B) kv.Store
+}{
+	{"kvt", func(b *testing.B) kv.Store {
+		s, err := kvt.Open("", native.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}},
+	{"memkv", func(b *testing.B) kv.Store { return memkv.New(memkv.Options{}) }},
+}
+
+// benchLoad builds the benchmark graph in s and returns the time the edge
+// load took.
+func benchLoad(b *testing.B, s kv.Store, nv, ne int) (*Graph, time.Duration) {
+	g, err := Open(s, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := g.CreateIndex(bg, IndexDef{Name: "uid", Kind: index.Exact, Keys: []string{"uid"}}); err != nil {
+		b.Fatal(err)
+	}
+	vlabels := []string{"person", "place", "thing", "event"}
+	elabels := []string{"knows", "likes", "visits"}
+	err = g.BulkLoad(bg, func(tx GraphTx) error {
+		for i := 0; i < nv; i++ {
+			_, err := tx.AddVertex(int64(i), vlabels[i%len(vlabels)], []KeyValue{
+				{Key: "uid", Value: int64(i)}, {Key: "name", Value: "v" + strconv.Itoa(i)}})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(1))
+	zipf := rand.NewZipf(rng, 1.1, 1, uint64(nv-1))
+	perm := rng.Perm(nv)
+	t0 := time.Now()
+	err = g.BulkLoad(bg, func(tx GraphTx) error {
+		for i := 0; i < ne; i++ {
+			out := int64(perm[zipf.Uint64()])
+			in := int64(rng.Intn(nv))
+			_, err := tx.AddEdge(nil, elabels[i%len(elabels)], out, in, []KeyValue{{Key: "weight", Value: rng.Float64()}})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return g, time.Since(t0)
+}
+
+func BenchmarkBulkLoad(b *testing.B) {
+	for _, st := range benchStores {
+		b.Run(st.name, func(b *testing.B) {
+			var total time.Duration
+			for i := 0; i < b.N; i++ {
+				s := st.open(b)
+				_, d := benchLoad(b, s, benchVertices, benchEdges)
+				total += d
+				s.Close()
+			}
+			b.ReportMetric(float64(benchEdges)*float64(b.N)/total.Seconds(), "edges/s")
+		})
+	}
+}
+
+// benchGraphs caches the loaded graph per store across the runs of
+// Benchmark2HopOutCount (the framework calls a benchmark several times with
+// growing b.N).
+var benchGraphs = map[string]*Graph{}
+
+func Benchmark2HopOutCount(b *testing.B) {
+	for _, st := range benchStores {
+		b.Run(st.name, func(b *testing.B) {
+			g := benchGraphs[st.name]
+			if g == nil {
+				g, _ = benchLoad(b, st.open(b), benchVertices, benchEdges)
+				benchGraphs[st.name] = g
+			}
+			tx, err := g.BeginTx(bg, TxOptions{ReadOnly: true, Snapshot: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer tx.Rollback()
+			rng := rand.New(rand.NewSource(2))
+			var touched int64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				nbrs, err := tx.AdjacentIDs(int64(rng.Intn(benchVertices)), Out, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				touched += int64(len(nbrs))
+				for _, n := range nbrs {
+					d, err := tx.Degree(n, Out, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					touched += d
+				}
+			}
+			b.ReportMetric(float64(touched)/b.Elapsed().Seconds(), "edges/s")
+		})
+	}
+}
