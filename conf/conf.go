@@ -88,6 +88,19 @@ type GraphConfig struct {
 	FsyncInterval time.Duration `mapstructure:"fsync_interval"`
 	// IDType is the Gremlin type of vertex and edge ids: int32 or int64.
 	IDType string `mapstructure:"id_type"`
+	// Cache configures the graph's query cache.
+	Cache CacheConfig `mapstructure:"cache"`
+}
+
+// CacheConfig bounds a graph's query cache of read-only traversal results.
+// Zero values take the defaults (4096 entries, 64 MiB).
+type CacheConfig struct {
+	// Disabled turns the cache off.
+	Disabled bool `mapstructure:"disabled"`
+	// MaxEntries bounds the number of cached traversals.
+	MaxEntries int `mapstructure:"max_entries"`
+	// MaxBytes bounds the estimated size of the cached results.
+	MaxBytes int64 `mapstructure:"max_bytes"`
 }
 
 // Fsync modes.

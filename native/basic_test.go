@@ -471,3 +471,22 @@ func TestDBBatch(t *testing.T) {
 		t.Fatalf("batch on unknown table: %v", err)
 	}
 }
+
+func TestUnsafeSlicesInvalidatedUnderInvariants(t *testing.T) {
+	if !invariants {
+		t.Skip("needs -tags invariants")
+	}
+	db := openMem(t)
+	tb := mustTable(t, db, "t", Range)
+	set(t, db, tb, "a", "value")
+	p, err := db.Scan(tb, nil, nil, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := p.UnsafeValue(0)
+	safe := p.Value(0)
+	p.Release()
+	if string(v) == "value" || string(safe) != "value" {
+		t.Fatalf("borrowed %q, copied %q", v, safe)
+	}
+}

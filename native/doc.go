@@ -42,6 +42,9 @@
 //     memory: valid until Page.Release (never call Release if you keep
 //     them). Iterator.UnsafeKey/UnsafeValue are valid until the next Next or
 //     Close.
+//   - Built with -tags invariants, released page buffers are overwritten
+//     with 0xdd, so a borrowed slice used after its lifetime reads garbage
+//     and tests fail loudly.
 //   - C never stores a Go pointer; Go never keeps a C pointer except the
 //     opaque engine and transaction handles, which it frees exactly once.
 //

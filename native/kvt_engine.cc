@@ -591,7 +591,10 @@ Status do_scan(Tx* tx, uint32_t tid, std::string_view start, std::string_view en
           Slot& sl = ix.at(p);
           if (end_inf || keycmp(sl.v->key(), sl.v->klen, end.data(), end.size()) < 0) iv = sl.v;
           Leaf* lf = ix.leaf(p.leaf);
-          if (p.slot + 6 < lf->n) __builtin_prefetch(lf->s[p.slot + 6].v);
+          if (p.slot + 8 < lf->n) {
+            __builtin_prefetch(lf->s[p.slot + 8].v);
+            __builtin_prefetch(reinterpret_cast<char*>(lf->s[p.slot + 8].v) + 64);
+          }
         }
         bool wv = false;
         if (m && wi != we && (end_inf || keycmp(wi->first, end) < 0)) wv = true;

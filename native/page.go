@@ -60,6 +60,12 @@ func (p *Page) Release() {
 	if p == nil || p.buf == nil {
 		return
 	}
+	if invariants {
+		b := p.buf[:cap(p.buf)]
+		for i := range b {
+			b[i] = 0xdd
+		}
+	}
 	if cap(p.buf) <= 8<<20 {
 		pagePool.Put(&Page{buf: p.buf[:cap(p.buf)], offs: p.offs[:0]})
 	}

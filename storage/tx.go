@@ -26,6 +26,9 @@ type Tx struct {
 	known map[string]uint32
 	// deltas are count changes applied to the statistics on commit.
 	deltas map[statKey]int64
+	// scratch is a reusable key buffer for reads (the store does not keep
+	// the keys it is passed).
+	scratch []byte
 	// Writes issued so far (for bulk-load batching).
 	nops, nbytes int
 	// free holds, per table (vertex, edge), a range [lo, hi) of int64 ids
@@ -513,7 +516,6 @@ func labelIndexID(k []byte) (any, error) {
 	return id, r.err
 }
 
-
 type edgeIter struct {
 	tx     *Tx
 	ranges []edgeRange
@@ -702,6 +704,26 @@ func (tx *Tx) Degree(vid any, dir Direction, labels []string) (int64, error) {
 	if err := tx.usable(); err != nil {
 		return 0, err
 	}
+	if len(labels) == 0 && (dir == Out || dir == In) {
+		// Fast path (the inner loop of multi-hop counts): both bounds in
+		// one scratch buffer, no range list.
+		id, err := normalizeID(vid)
+		if err != nil {
+			return 0, nil // no vertex has such an id
+		}
+		b, err := appendID(tx.scratch[:0], id)
+		if err != nil {
+			return 0, nil
+		}
+		k := len(b)
+		b = append(b, b...)
+		tx.scratch = b
+		t := tx.g.t.edgeOut
+		if dir == In {
+			t = tx.g.t.edgeIn
+		}
+		return tx.countRange(t, b[:k:k], prefixEndIn(b[k:]))
+	}
 	rs, err := tx.adjRanges(vid, dir, labels)
 	if err != nil {
 		return 0, err
@@ -719,6 +741,17 @@ func (tx *Tx) Degree(vid any, dir Direction, labels []string) (int64, error) {
 		n += c
 	}
 	return n, nil
+}
+
+// prefixEndIn turns p into kv.PrefixEnd(p) in place (nil: end of table).
+func prefixEndIn(p []byte) []byte {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] != 0xff {
+			p[i]++
+			return p[: i+1 : i+1]
+		}
+	}
+	return nil
 }
 
 func (tx *Tx) countRange(t kv.Table, start, end []byte) (int64, error) {

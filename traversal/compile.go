@@ -448,7 +448,14 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 			}
 			continue
 		case "read", "write":
-			return nil, errorf(op, "io() is not supported")
+			s, ok := last().(*ioStep)
+			if !ok {
+				return nil, errorf(op, "%s() must follow io()", op)
+			}
+			if err := s.setMode(op); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if err := c.verifyStep(p.steps, op, args); err != nil {
 			return nil, err

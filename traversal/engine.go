@@ -8,8 +8,8 @@ import (
 	"runtime/debug"
 
 	"github.com/kvtgraph/kvtgraph/storage"
-	"github.com/kvtgraph/kvtgraph/traversal/fn"
 	"github.com/kvtgraph/kvtgraph/storage/value"
+	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
 
 // iter is a pull-based stream of traversers. next returns nil when no

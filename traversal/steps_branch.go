@@ -79,12 +79,18 @@ type unionStep struct {
 
 func (s *unionStep) open(x *exec, in iter) iter {
 	kids := make([]*branchChild, len(s.children))
+	barrier := false
 	for i, p := range s.children {
 		kids[i] = openChild(x, p)
+		barrier = barrier || hasBarrier(p)
 	}
+	fed := false // children are not read before they get input
 	return iterFunc(func() *trav {
 		for {
 			for _, k := range kids {
+				if !fed {
+					break
+				}
 				if r := k.out.next(); r != nil {
 					return x.label(r, s.labels)
 				}
@@ -93,12 +99,68 @@ func (s *unionStep) open(x *exec, in iter) iter {
 			if t == nil {
 				return nil
 			}
-			x.tick()
-			for _, k := range kids {
-				k.q.push(t.clone())
+			fed = true
+			// With a barrier in a child (count(), fold(), order()...),
+			// every input is handed over before the children are read,
+			// so the barrier sees them all (BranchStep.hasBarrier).
+			for ; t != nil; t = in.next() {
+				x.tick()
+				for _, k := range kids {
+					k.q.push(t.clone())
+				}
+				if !barrier {
+					break
+				}
 			}
 		}
 	})
+}
+
+// hasBarrier reports whether p has a step that collects all of its input
+// before producing (TinkerPop's Barrier steps), at top level or in the
+// global children of its branch and loop steps.
+func hasBarrier(p *pipeline) bool {
+	if p == nil {
+		return false
+	}
+	for _, st := range p.steps {
+		switch t := st.(type) {
+		case *barrierStep, *groupStep:
+			return true
+		case *aggregateStep:
+			if !t.local {
+				return true
+			}
+		case *sampleStep:
+			if !t.local {
+				return true
+			}
+		case *orderStep:
+			if !t.local {
+				return true
+			}
+		case *unionStep:
+			for _, c := range t.children {
+				if hasBarrier(c) {
+					return true
+				}
+			}
+		case *repeatStep:
+			if hasBarrier(t.body) {
+				return true
+			}
+		case *chooseStep:
+			if hasBarrier(t.whenTrue) || hasBarrier(t.whenFals) {
+				return true
+			}
+			for _, o := range t.options {
+				if hasBarrier(o.body) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // chooseOption is one option() of choose()/branch().
@@ -195,6 +257,11 @@ func (s *chooseStep) addOption(c *compiler, args []any) error {
 	case *value.P:
 		o.pred = k
 	case *value.Bytecode:
+		// branch() tests traversal picks against each traverser;
+		// choose() accepts only constant and predicate picks.
+		if !s.branch {
+			return errorf("option", "Traversal is not allowed as a Pick token for choose()")
+		}
 		p, err := c.child("option", k)
 		if err != nil {
 			return err
@@ -304,18 +371,25 @@ func (s *chooseStep) open(x *exec, in iter) iter {
 		}
 	}
 	kids := make([]*branchChild, len(bodies))
+	barrier := false
 	for i, p := range bodies {
 		kids[i] = openChild(x, p)
+		barrier = barrier || hasBarrier(p)
 	}
-	var pass *trav
+	// Traversers that match no option pass through unchanged.
+	pass := &queueIter{}
+	// An option is read only once it has been given input, so a barrier
+	// in an option nobody chose produces nothing.
+	fed := make([]bool, len(kids))
 	return iterFunc(func() *trav {
 		for {
-			if pass != nil {
-				t := pass
-				pass = nil
+			if t := pass.next(); t != nil {
 				return x.label(t, s.labels)
 			}
-			for _, k := range kids {
+			for i, k := range kids {
+				if !fed[i] {
+					continue
+				}
 				if r := k.out.next(); r != nil {
 					return x.label(r, s.labels)
 				}
@@ -324,13 +398,21 @@ func (s *chooseStep) open(x *exec, in iter) iter {
 			if t == nil {
 				return nil
 			}
-			x.tick()
-			for _, i := range s.targets(x, t) {
-				if i < 0 {
-					pass = t
-					continue
+			// With a barrier in an option every input is routed before
+			// the options are read (BranchStep.hasBarrier).
+			for ; t != nil; t = in.next() {
+				x.tick()
+				for _, i := range s.targets(x, t) {
+					if i < 0 {
+						pass.push(t)
+						continue
+					}
+					kids[i].q.push(t.clone())
+					fed[i] = true
 				}
-				kids[i].q.push(t.clone())
+				if !barrier {
+					break
+				}
 			}
 		}
 	})

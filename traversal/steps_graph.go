@@ -182,7 +182,9 @@ func (x *exec) adjacent(step string, v any, dir storage.Direction, labels []stri
 					other = vx // self-loop
 				}
 			}
-			if x.src.subgraph != nil && x.src.subgraph.vertices != nil && !x.vertexOK(other) {
+			// PartitionStrategy and SubgraphStrategy filter the adjacent
+			// vertex too (out() is outE().has(...).inV().has(...)).
+			if (x.src.partition != nil || x.src.subgraph != nil && x.src.subgraph.vertices != nil) && !x.vertexOK(other) {
 				continue
 			}
 			return other, true

@@ -189,7 +189,26 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return &travStep{f: func(x *exec, t *trav) iter { return x.evalIter(p, t) }}, nil
+		// The child runs for one unit of the traverser's bulk and its
+		// results carry the bulk (TinkerPop 3.8: a bulked traverser is
+		// processed as that many separate traversers, so
+		// barrier().local(count()) counts 1 for each).
+		return &travStep{f: func(x *exec, t *trav) iter {
+			it := p.open(x, sliceIter([]*trav{subStart(t)}))
+			if t.bulk == 1 {
+				return it
+			}
+			n := t.bulk
+			return iterFunc(func() *trav {
+				r := it.next()
+				if r == nil {
+					return nil
+				}
+				r = r.clone()
+				r.bulk *= n
+				return r
+			})
+		}}, nil
 	})
 	register("aggregate", func(c *compiler, args []any) (step, error) {
 		local, rest := scopeArg(args)
@@ -436,7 +455,20 @@ func (s *selectStep) open(x *exec, in iter) iter {
 			}
 			ks, ok := k.(string)
 			if !ok {
-				return nil, false
+				// A non-String key can only name an entry of the
+				// current Map (Scoping.getScopeValue).
+				m, isMap := t.val.(*value.Map)
+				if !isMap {
+					return nil, false
+				}
+				v, found := m.Get(k)
+				if !found {
+					return nil, false
+				}
+				if len(s.bys) > 0 {
+					return x.applyBy("select", s.bys[0], v, t)
+				}
+				return v, true
 			}
 			keys = []string{ks}
 		}

@@ -62,6 +62,10 @@ type matchPattern struct {
 	body        *pipeline
 	endKey      string
 	desc        string
+	// local is set when the body has a reducing barrier (count(), fold()
+	// ...): TinkerPop then runs it as a flatMap, so results continue the
+	// input's path rather than the barrier's.
+	local bool
 }
 
 type matchStep struct {
@@ -321,6 +325,11 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 	if end != "" {
 		m.endLabels[end] = true
 	}
+	for _, in := range rest {
+		if isReducingBarrier(in) {
+			p.local = true
+		}
+	}
 	body, err := c.pipeline(&value.Bytecode{Steps: rest}, false)
 	if err != nil {
 		return nil, err
@@ -328,6 +337,25 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 	body.steps = append(pre, body.steps...)
 	p.body = body
 	return p, nil
+}
+
+// isReducingBarrier reports whether an instruction compiles to one of
+// TinkerPop's ReducingBarrierSteps.
+func isReducingBarrier(in value.Instruction) bool {
+	switch in.Operator {
+	case "count", "sum", "max", "min", "mean":
+		if len(in.Args) > 0 {
+			if sc, ok := enumArg(unbind(in.Args[0]), "Scope"); ok && sc == "local" {
+				return false
+			}
+		}
+		return true
+	case "fold":
+		return true
+	case "group", "groupCount", "tree":
+		return len(in.Args) == 0
+	}
+	return false
 }
 
 func unbindAll(args []any) []any {
@@ -852,6 +880,11 @@ func (st *matchState) run(x *exec, p *matchPattern, t *trav) []*trav {
 	var out []*trav
 	for _, s := range starts {
 		for _, r := range x.evalAll(p.body, s) {
+			if p.local {
+				n := r.bulk
+				r = x.extend(s, r.val, nil)
+				r.bulk = n
+			}
 			if p.endKey != "" {
 				if v, ok := pathLast(r.path, p.endKey); ok && !javaEquals(r.val, v) {
 					continue

@@ -494,11 +494,18 @@ func (s *groupStep) open(x *exec, in iter) iter {
 		} else if ga, ok := se.val.(*groupAcc); ok {
 			g = ga
 		}
-		f := &filterStep{stepBase: s.stepBase, f: func(x *exec, t *trav) bool {
-			s.accumulate(x, g, t)
-			return true
+		// Since TinkerPop 3.8 (TINKERPOP-3207) the side-effect forms of
+		// group() and groupCount() are barriers: every traverser is
+		// counted before any moves on, so a later select() sees the
+		// whole map.
+		b := &barrierStep{stepBase: s.stepBase, reduce: func(x *exec, in iter) []*trav {
+			ts := drain(x, in)
+			for _, t := range ts {
+				s.accumulate(x, g, t)
+			}
+			return ts
 		}}
-		return f.open(x, in)
+		return b.open(x, in)
 	}
 	r := reducer(func(x *exec, ts []*trav) (any, bool) {
 		g := &groupAcc{}

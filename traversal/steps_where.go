@@ -11,7 +11,6 @@ type whereStep struct {
 	startKey string
 	pred     *value.P
 	trav     *pipeline
-	endKey   string
 	bys      []*byMod
 }
 
@@ -34,18 +33,11 @@ func init() {
 			case *value.P:
 				s.pred = a
 			case *value.Bytecode:
-				bc := *a
-				steps := bc.Steps
-				if len(steps) > 0 && steps[0].Operator == "as" && len(steps[0].Args) == 1 {
-					s.startKey, _ = unbind(steps[0].Args[0]).(string)
-					steps = steps[1:]
+				bc, err := whereScoped(a)
+				if err != nil {
+					return nil, err
 				}
-				if n := len(steps); n > 0 && steps[n-1].Operator == "as" && len(steps[n-1].Args) == 1 {
-					s.endKey, _ = unbind(steps[n-1].Args[0]).(string)
-					steps = steps[:n-1]
-				}
-				bc.Steps = steps
-				p, err := c.pipeline(&bc, false)
+				p, err := c.pipeline(bc, false)
 				if err != nil {
 					return nil, err
 				}
@@ -68,6 +60,73 @@ func init() {
 		}
 		return s, nil
 	})
+}
+
+// Scoped start and end of a where() traversal (TinkerPop's WhereStartStep
+// and WhereEndStep): whereScoped puts them in place of a leading and a
+// trailing as(label).
+const (
+	opWhereStart = "kvt:whereStart"
+	opWhereEnd   = "kvt:whereEnd"
+)
+
+func init() {
+	register(opWhereStart, func(c *compiler, args []any) (step, error) {
+		label, err := argString(opWhereStart, args, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &mapStep{f: func(x *exec, t *trav) (any, bool) {
+			return x.scopeValue(t, "last", label, false)
+		}}, nil
+	})
+	register(opWhereEnd, func(c *compiler, args []any) (step, error) {
+		label, err := argString(opWhereEnd, args, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &filterStep{f: func(x *exec, t *trav) bool {
+			end, ok := x.scopeValue(t, "last", label, false)
+			return ok && (fn.Equal(t.val, end) || value.Key(t.val) == value.Key(end))
+		}}, nil
+	})
+}
+
+// whereScoped rewrites the traversal of where(traversal) the way
+// WhereTraversalStep configures it: a leading as("a") starts from the
+// object labelled a, a trailing as("b") keeps only results equal to the
+// object labelled b, and the children of a leading and(), or() or not()
+// are rewritten the same way, recursively. bc is not modified.
+func whereScoped(bc *value.Bytecode) (*value.Bytecode, error) {
+	steps := append([]value.Instruction(nil), bc.Steps...)
+	if len(steps) > 0 {
+		switch first := steps[0]; first.Operator {
+		case "and", "or", "not":
+			args := make([]any, len(first.Args))
+			for i, a := range first.Args {
+				args[i] = a
+				if sub, ok := unbind(a).(*value.Bytecode); ok {
+					r, err := whereScoped(sub)
+					if err != nil {
+						return nil, err
+					}
+					args[i] = r
+				}
+			}
+			steps[0] = value.Instruction{Operator: first.Operator, Args: args}
+		case "as":
+			if len(first.Args) > 0 {
+				steps[0] = value.Instruction{Operator: opWhereStart, Args: first.Args[:1]}
+			}
+		}
+	}
+	if n := len(steps); n > 0 && steps[n-1].Operator == "as" {
+		if len(steps[n-1].Args) != 1 || n > 1 && steps[n-2].Operator == "as" {
+			return nil, errorf("where", "The end step of a where()-traversal can only have one label")
+		}
+		steps[n-1] = value.Instruction{Operator: opWhereEnd, Args: steps[n-1].Args}
+	}
+	return &value.Bytecode{Sources: bc.Sources, Steps: steps}, nil
 }
 
 func (s *whereStep) nextBy(ring *int) *byMod {
@@ -138,29 +197,7 @@ func (s *whereStep) resolve(x *exec, p *value.P, t *trav, ring *int) (*value.P, 
 
 func (s *whereStep) test(x *exec, t *trav) bool {
 	if s.trav != nil {
-		st := subStart(t)
-		if s.startKey != "" {
-			v, ok := x.scopeValue(t, "last", s.startKey, false)
-			if !ok {
-				return false
-			}
-			st.val = v
-		}
-		var end any
-		if s.endKey != "" {
-			v, ok := x.scopeValue(t, "last", s.endKey, false)
-			if !ok {
-				return false
-			}
-			end = v
-		}
-		it := s.trav.open(x, sliceIter([]*trav{st}))
-		for r := it.next(); r != nil; r = it.next() {
-			if s.endKey == "" || fn.Equal(r.val, end) || value.Key(r.val) == value.Key(end) {
-				return true
-			}
-		}
-		return false
+		return x.evalTest(s.trav, t)
 	}
 	ring := 0
 	start := t.val

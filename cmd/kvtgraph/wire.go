@@ -13,9 +13,11 @@ import (
 	"github.com/kvtgraph/kvtgraph/gremlin/exec"
 	"github.com/kvtgraph/kvtgraph/gremlin/server"
 	"github.com/kvtgraph/kvtgraph/native"
+	"github.com/kvtgraph/kvtgraph/planner"
 	"github.com/kvtgraph/kvtgraph/storage"
 	"github.com/kvtgraph/kvtgraph/storage/graphio"
 	"github.com/kvtgraph/kvtgraph/storage/kv/kvt"
+	"github.com/kvtgraph/kvtgraph/traversal"
 )
 
 // This file is where the layers meet: KVT → kv adapter → graph storage →
@@ -26,8 +28,10 @@ import (
 // executor with a closer that checkpoints and closes the graphs. metrics
 // carries the hooks (CacheLookups) for the query cache.
 func buildExecutor(ctx context.Context, c *conf.Config, metrics *server.Metrics, log *slog.Logger) (server.Executor, func() error, error) {
-	_ = metrics
+	// io().read() reads graph files from TinkerPop's data folder only.
+	traversal.SetIORoot(c.TinkerPopDir)
 	graphs := map[string]storage.Store{}
+	caches := map[string]planner.CacheConfig{}
 	var closers []func() error
 	closeAll := func() error {
 		var errs []error
@@ -44,6 +48,7 @@ func buildExecutor(ctx context.Context, c *conf.Config, metrics *server.Metrics,
 		}
 		closers = append(closers, closeGraph)
 		graphs[gc.Name] = g
+		caches[gc.Name] = planner.CacheConfig{Disabled: gc.Cache.Disabled, MaxEntries: gc.Cache.MaxEntries, MaxBytes: gc.Cache.MaxBytes}
 		if gc.Load != "" {
 			if err := loadIfEmpty(ctx, g, gc, log); err != nil {
 				_ = closeAll()
@@ -56,6 +61,11 @@ func buildExecutor(ctx context.Context, c *conf.Config, metrics *server.Metrics,
 		_ = closeAll()
 		return nil, nil, err
 	}
+	opts := exec.PlanOptions{GraphCache: caches}
+	if metrics != nil {
+		opts.Metrics = metrics
+	}
+	e.ConfigurePlanner(opts)
 	return e, closeAll, nil
 }
 

@@ -78,7 +78,8 @@ schema.edgeLabel('knows').sourceLabel('person').targetLabel('person').properties
 	if got := eval(t, on, "g.V().hasLabel('software').has('lang','java').count()", nil); got[0] != int64(2) {
 		t.Fatalf("count after removing the index = %v", got)
 	}
-	if m := eval(t, on, "schema.getIndexLabel('personByAge2')", nil); len(m) != 1 {
+	// A map result is unrolled into its entries, as Gremlin Server does.
+	if m := showAll(eval(t, on, "schema.getIndexLabel('personByAge2')", nil)); !strings.Contains(m, "{string:name=string:personByAge2}") {
 		t.Fatalf("getIndexLabel = %v", m)
 	}
 }
@@ -86,18 +87,18 @@ schema.edgeLabel('knows').sourceLabel('person').targetLabel('person').properties
 func TestSchemaBuilderErrors(t *testing.T) {
 	_, on, _ := planGraph(t)
 	for script, want := range map[string]string{
-		"schema.propertyKey('a').asInt()":                             "create() or remove()",
-		"schema.propertyKey('a').asWhat().create()":                   "unknown builder method asWhat()",
-		"schema.vertexLabel('person').remove()":                       "not supported",
-		"schema.indexLabel('x').by('a').create()":                     "onV(label) or onE(label)",
-		"schema.indexLabel('x').onV('person').create()":               "by(key, ...)",
+		"schema.propertyKey('a').asInt()":                              "create() or remove()",
+		"schema.propertyKey('a').asWhat().create()":                    "unknown builder method asWhat()",
+		"schema.vertexLabel('person').remove()":                        "not supported",
+		"schema.indexLabel('x').by('a').create()":                      "onV(label) or onE(label)",
+		"schema.indexLabel('x').onV('person').create()":                "by(key, ...)",
 		"schema.indexLabel('x').onV('p').by('a','b').range().create()": "exactly one key",
-		"schema.indexLabel('nope').remove()":                          "no index label named",
-		"schema.propertyKey('a'":                                      "unclosed",
-		"schema.propertyKey(1).create()":                              "non-empty String",
-		"schema.frobnicate()":                                         "unknown schema method",
-		"schema.getIndexLabel('nope')":                                "no index label named",
-		"schema.propertyKey('a').create().asInt()":                    "must be the last call",
+		"schema.indexLabel('nope').remove()":                           "no index label named",
+		"schema.propertyKey('a'":                                       "unclosed",
+		"schema.propertyKey(1).create()":                               "non-empty String",
+		"schema.frobnicate()":                                          "unknown schema method",
+		"schema.getIndexLabel('nope')":                                 "no index label named",
+		"schema.propertyKey('a').create().asInt()":                     "must be the last call",
 	} {
 		err := evalErr(t, on, script)
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -216,7 +216,10 @@ func keyBody(v any) string {
 	case *VertexProperty:
 		return "vp" + Key(x.ID)
 	case *Property:
-		return "p" + x.Key + "=" + Key(x.Value) + "@" + Key(x.Element)
+		// Properties are equal when key and value are (TinkerPop's
+		// ElementHelper.areEqual since TINKERPOP-2318), whatever their
+		// element.
+		return "p" + x.Key + "=" + Key(x.Value)
 	case []any:
 		s := "["
 		for _, e := range x {

@@ -16,8 +16,10 @@ tp=$(cd "$tp" && pwd)
 work=$(mktemp -d)
 trap 'kill $(cat $work/pid 2>/dev/null) 2>/dev/null || true; rm -rf $work' EXIT
 (cd "$root" && go build -o "$work/kvtgraph" ./cmd/kvtgraph)
+# exec makes the background job the server itself, so the trap's kill reaches it.
 (cd "$root" && KVTGRAPH_TINKERPOP_DIR="$tp" KVTGRAPH_SERVER_PORT=$port KVTGRAPH_SERVER_HOST=127.0.0.1 \
-  KVTGRAPH_SERVER_EVALUATIONTIMEOUT=${EVAL_TIMEOUT:-20s} "$work/kvtgraph" serve --config conf/tinkerpop-test.yaml >"$work/server.log" 2>&1 & echo $! >"$work/pid")
+  KVTGRAPH_SERVER_EVALUATIONTIMEOUT=${EVAL_TIMEOUT:-20s} exec "$work/kvtgraph" serve --config conf/tinkerpop-test.yaml >"$work/server.log" 2>&1) &
+echo $! >"$work/pid"
 for i in $(seq 1 200); do (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 runargs=()
 [ -n "$filter" ] && runargs=(-run "TestCucumberFeatures/($filter)")

@@ -137,6 +137,27 @@ type server struct {
 	url  string // ws://host:port/gremlin
 	done chan struct{}
 	err  error // the process's exit status, once done is closed
+	// closers close the gremlin-go clients opened on the server. They run
+	// before the server stops: gremlin-go 3.8.1 races (connection.state,
+	// written by its read loop when the server goes away, read by Close)
+	// if a client is closed after its server has gone.
+	closers []func()
+}
+
+// track registers a client's Close to run once, before the server stops
+// or at the end of the test.
+func (s *server) track(close func()) {
+	var once sync.Once
+	f := func() { once.Do(close) }
+	s.closers = append(s.closers, f)
+	s.t.Cleanup(f)
+}
+
+func (s *server) closeClients() {
+	for _, f := range s.closers {
+		f()
+	}
+	s.closers = nil
 }
 
 // startServer runs `kvtgraph serve --config config` with env added to the
@@ -184,6 +205,7 @@ func startServer(t *testing.T, config string, env ...string) *server {
 // must be clean.
 func (s *server) stop() {
 	s.t.Helper()
+	s.closeClients()
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		s.t.Fatalf("SIGTERM: %v", err)
 	}
@@ -200,6 +222,7 @@ func (s *server) stop() {
 // kill ends the server with SIGKILL: no shutdown, no checkpoint.
 func (s *server) kill() {
 	s.t.Helper()
+	s.closeClients()
 	if err := s.cmd.Process.Kill(); err != nil {
 		s.t.Fatalf("SIGKILL: %v", err)
 	}
@@ -231,7 +254,7 @@ func (s *server) client(source string, opts ...func(*gremlingo.ClientSettings)) 
 	if err != nil {
 		s.t.Fatalf("gremlin-go client: %v", err)
 	}
-	s.t.Cleanup(c.Close)
+	s.track(c.Close)
 	return c
 }
 
@@ -250,7 +273,7 @@ func (s *server) traversal(source string, opts ...func(*gremlingo.DriverRemoteCo
 	if err != nil {
 		s.t.Fatalf("gremlin-go remote connection: %v", err)
 	}
-	s.t.Cleanup(drc.Close)
+	s.track(drc.Close)
 	return gremlingo.Traversal_().With(drc)
 }
 

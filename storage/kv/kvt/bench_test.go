@@ -3,6 +3,7 @@ package kvt_test
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"testing"
 	"time"
 
@@ -16,8 +17,9 @@ import (
 // of an adjacency key) into a range table holding n keys, then Commit.
 // ns/op is per write; "commit-ns/write" is the part spent in Commit.
 func BenchmarkBatchWrite(b *testing.B) {
-	for _, vlen := range []int{0, 13} {
-		b.Run(map[int]string{0: "empty-value", 13: "13B-value"}[vlen], func(b *testing.B) {
+	for _, c := range []struct{ vlen, batch int }{{0, 50_000}, {13, 50_000}, {13, 5_000}, {13, 500}} {
+		vlen, batch := c.vlen, c.batch
+		b.Run(fmt.Sprintf("value=%dB/batch=%d", vlen, batch), func(b *testing.B) {
 			s, err := kvt.Open("", native.Options{})
 			if err != nil {
 				b.Fatal(err)
@@ -28,7 +30,6 @@ func BenchmarkBatchWrite(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			const batch = 50_000
 			key := make([]byte, 14)
 			val := make([]byte, vlen)
 			x := uint64(1)
