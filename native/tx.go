@@ -259,6 +259,9 @@ func (tx *Tx) write(op OpKind, table TableID, key, value []byte) error {
 	if err := tx.db.checkTable(table); err != nil {
 		return err
 	}
+	if tx.batch == nil {
+		tx.batch = make([]byte, 0, max(256, 2*(13+len(key)+len(value))))
+	}
 	tx.batch = appendOp(tx.batch, op, table, key, value)
 	if len(tx.batch) >= flushBytes {
 		if err := tx.db.enter(); err != nil {

@@ -129,3 +129,33 @@ func TestChooseBranchBarriers(t *testing.T) {
 		t.Errorf("choose traversal pick: %v", err)
 	}
 }
+
+func TestSingleByModulator(t *testing.T) {
+	for step, msg := range map[string]string{"aggregate": "Aggregate", "sample": "Sample", "dedup": "Dedup"} {
+		var q *bcb
+		switch step {
+		case "aggregate":
+			q = b("V").s("aggregate", "x")
+		case "sample":
+			q = b("V").s("sample", int32(1))
+		default:
+			q = b("V").s("dedup")
+		}
+		_, err := Compile(q.s("by", "name").s("by", "age").bc)
+		if err == nil || !strings.Contains(err.Error(), msg+" step can only have one by modulator") {
+			t.Errorf("%s: %v", step, err)
+		}
+	}
+}
+
+func TestAggregateCollectionOperators(t *testing.T) {
+	tx := modern(t)
+	op := func(n string) value.Enum { return value.Enum{Type: "Operator", Name: n} }
+	l := []any{int32(1), int32(2), int32(3)}
+	expect(t, tx, b("V").s("aggregate", "a").s("by", "age").s("cap", "a").s("unfold").src("withSideEffect", "a", l, op("addAll")), false,
+		"1:int32", "2:int32", "3:int32", "29:int32", "27:int32", "32:int32", "35:int32")
+	expect(t, tx, b("V").s("local", anon().s("aggregate", "a").s("by", "age").bc).s("cap", "a").s("unfold").src("withSideEffect", "a", l, op("addAll")), false,
+		"1:int32", "2:int32", "3:int32", "29:int32", "27:int32", "32:int32", "35:int32")
+	expect(t, tx, b("V").s("aggregate", "a").s("by", "age").s("cap", "a").s("unfold").src("withSideEffect", "a", l, op("assign")), false,
+		"29:int32", "27:int32", "32:int32", "35:int32")
+}

@@ -1,6 +1,8 @@
 package traversal
 
 import (
+	"strings"
+
 	"github.com/kvtgraph/kvtgraph/storage/value"
 	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
@@ -626,6 +628,9 @@ type aggregateStep struct {
 }
 
 func (s *aggregateStep) addBy(c *compiler, args []any) error {
+	if s.by != nil {
+		return errorf("aggregate", "Aggregate step can only have one by modulator")
+	}
 	b, err := c.parseBy("aggregate", args)
 	if err != nil {
 		return err
@@ -664,7 +669,16 @@ func (s *aggregateStep) add(x *exec, bs *bulkSet, t *trav) {
 		return
 	}
 	if se := x.se[s.key]; se != nil && se.reducer != "" {
-		r, err := fn.ApplyOperator(se.reducer, se.val, v)
+		var arg any = v
+		if strings.TrimPrefix(se.reducer, "Operator.") == "addAll" {
+			// the aggregated values are added as a collection
+			vs := make([]any, 0, 1)
+			for i := int64(0); i < t.bulk && i < 1<<20; i++ {
+				vs = append(vs, v)
+			}
+			arg = vs
+		}
+		r, err := fn.ApplyOperator(se.reducer, se.val, arg)
 		if err != nil {
 			throwf("aggregate", "%v", err)
 		}
@@ -696,6 +710,18 @@ func (s *aggregateStep) open(x *exec, in iter) iter {
 	}
 	b := &barrierStep{stepBase: s.stepBase, reduce: func(x *exec, in iter) []*trav {
 		ts := drain(x, in)
+		if se := x.se[s.key]; se != nil && strings.TrimPrefix(se.reducer, "Operator.") == "assign" {
+			// assign: the collection gathered by this barrier replaces
+			// the side-effect.
+			agg := newBulkSet()
+			for _, t := range ts {
+				if v, ok := x.applyBy("aggregate", s.by, t.val, t); ok {
+					agg.add(v, t.bulk)
+				}
+			}
+			se.val = agg
+			return ts
+		}
 		for _, t := range ts {
 			s.add(x, bs, t)
 		}
@@ -713,6 +739,9 @@ type sampleStep struct {
 }
 
 func (s *sampleStep) addBy(c *compiler, args []any) error {
+	if s.by != nil {
+		return errorf("sample", "Sample step can only have one by modulator")
+	}
 	b, err := c.parseBy("sample", args)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/kvtgraph/kvtgraph/storage/value"
 )
@@ -27,9 +28,9 @@ import (
 //   - When every pattern (and) or any pattern (or) has run, the match emits
 //     the Map of its start and end labels to their last path objects.
 //
-// Each pattern is evaluated for one traverser at a time (as a local child),
-// so reducing barriers such as count() inside a pattern are per traverser;
-// bulk is multiplied back in.
+// Each pattern is evaluated for one traverser at a time (as a local child,
+// with bulk 1 and the bulk multiplied back in), so barriers such as count()
+// or order().limit() inside a pattern work per traverser.
 
 // matchPatternType mirrors MatchStep.TraversalType (its order is used by
 // CountMatchAlgorithm's sort).
@@ -59,12 +60,13 @@ type matchPattern struct {
 	nested      *matchDef // the pattern starts with a nested and()/or()
 	startKey    string    // MatchStartStep select key ("" keeps the object)
 	startLabels []string  // labels that must be bound before it can run
+	whereKeys   []string  // labels used by where() steps anywhere in it
 	body        *pipeline
 	endKey      string
 	desc        string
-	// local is set when the body has a reducing barrier (count(), fold()
-	// ...): TinkerPop then runs it as a flatMap, so results continue the
-	// input's path rather than the barrier's.
+	// local is set when the body has a barrier step (count(), fold(),
+	// order(), limit()...): TinkerPop then runs it as a flatMap, so results
+	// continue the input's path (labels set inside the body are dropped).
 	local bool
 }
 
@@ -104,6 +106,22 @@ func (c *compiler) matchDef(or bool, args []any) (*matchDef, error) {
 		}
 		p.idx = i
 		m.patterns = append(m.patterns, p)
+	}
+	// MatchStartStep.getScopeKeys: the select key and the labels of where()
+	// steps in the pattern that are end labels of this match.
+	for _, p := range m.patterns {
+		if p.nested != nil {
+			continue
+		}
+		p.startLabels = nil
+		if p.startKey != "" {
+			p.startLabels = []string{p.startKey}
+		}
+		for _, k := range p.whereKeys {
+			if m.endLabels[k] {
+				p.startLabels = addLabels(p.startLabels, k)
+			}
+		}
 	}
 	start, ok := computeStartLabel(m.patterns)
 	if !ok {
@@ -208,6 +226,7 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 		return nil, errorf("match", "all match()-traversals must have a single start label (i.e. variable): %s", p.desc)
 	}
 	first := steps[0]
+	p.whereKeys = whereKeysIn(steps, nil)
 	var rest []value.Instruction
 	switch {
 	case (first.Operator == "and" || first.Operator == "or") && len(first.Args) > 0:
@@ -234,7 +253,6 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 		}
 		p.startKey = ls[0]
 		m.startLabels[p.startKey] = true
-		p.startLabels = []string{p.startKey}
 		rest = steps[1:]
 		// Further labels of the start step are dropped with it.
 		for len(rest) > 0 && rest[0].Operator == "as" {
@@ -248,12 +266,10 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 					return nil, err
 				}
 				p.typ = matchWhereTraversal
-				p.startLabels = addLabels(p.startLabels, w.scopeKeys(nil)...)
 				pre = append(pre, w.step(c))
 				rest = rest[1:]
 			} else {
 				p.typ = matchWherePredicate
-				p.startLabels = addLabels(p.startLabels, wherePredLabels(args)...)
 			}
 		}
 	case first.Operator == "where":
@@ -267,10 +283,8 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 			if keys := w.startKeys(nil); len(keys) == 1 {
 				p.startKey = keys[0]
 				w.removeStartKey(keys[0])
-				p.startLabels = []string{p.startKey}
 			}
 			p.typ = matchWhereTraversal
-			p.startLabels = addLabels(p.startLabels, w.scopeKeys(nil)...)
 			pre = append(pre, w.step(c))
 		} else {
 			p.typ = matchWherePredicate
@@ -292,11 +306,9 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 					return nil, errorf("where", "expected a predicate, got %s", typeName(args[1]))
 				}
 				p.startKey, ws.pred = k, pr
-				p.startLabels = []string{k}
 			default:
 				return nil, errorf("where", "expected a predicate or a traversal")
 			}
-			p.startLabels = addLabels(p.startLabels, pLabels(ws.pred)...)
 			for len(rest) > 0 && rest[0].Operator == "by" {
 				if err := ws.addBy(c, unbindAll(rest[0].Args)); err != nil {
 					return nil, err
@@ -326,8 +338,10 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 		m.endLabels[end] = true
 	}
 	for _, in := range rest {
-		if isReducingBarrier(in) {
+		if isBarrier(in) {
+			// The body becomes a TraversalFlatMapStep after the start.
 			p.local = true
+			p.typ = matchTraversal
 		}
 	}
 	body, err := c.pipeline(&value.Bytecode{Steps: rest}, false)
@@ -339,23 +353,78 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 	return p, nil
 }
 
-// isReducingBarrier reports whether an instruction compiles to one of
-// TinkerPop's ReducingBarrierSteps.
-func isReducingBarrier(in value.Instruction) bool {
-	switch in.Operator {
-	case "count", "sum", "max", "min", "mean":
-		if len(in.Args) > 0 {
-			if sc, ok := enumArg(unbind(in.Args[0]), "Scope"); ok && sc == "local" {
-				return false
-			}
+// isBarrier reports whether an instruction compiles to one of TinkerPop's
+// Barrier steps other than NoOpBarrierStep (barrier()): reducing (count(),
+// fold()...), collecting (order(), sample(), aggregate()), supplying
+// (cap()) and filtering (limit(), range(), skip(), tail(), dedup()).
+func isBarrier(in value.Instruction) bool {
+	local := false
+	if len(in.Args) > 0 {
+		if sc, ok := enumArg(unbind(in.Args[0]), "Scope"); ok && sc == "local" {
+			local = true
 		}
-		return true
-	case "fold":
+	}
+	switch in.Operator {
+	case "count", "sum", "max", "min", "mean", "order", "sample", "limit", "range", "skip", "tail", "dedup", "aggregate":
+		return !local
+	case "fold", "cap":
 		return true
 	case "group", "groupCount", "tree":
 		return len(in.Args) == 0
 	}
 	return false
+}
+
+// whereKeysIn collects the scope keys of every where() step in steps and,
+// recursively, in their child traversals (TraversalHelper.anyStepRecursively).
+func whereKeysIn(steps []value.Instruction, acc []string) []string {
+	for _, in := range steps {
+		args := unbindAll(in.Args)
+		if in.Operator == "where" {
+			if len(args) == 1 && isTraversal(args[0]) {
+				acc = whereTravKeys(args[0].(*value.Bytecode), acc)
+			} else {
+				acc = addLabels(acc, wherePredLabels(args)...)
+			}
+		}
+		for _, a := range args {
+			if bc, ok := a.(*value.Bytecode); ok {
+				acc = whereKeysIn(bc.Steps, acc)
+			}
+		}
+	}
+	return acc
+}
+
+// whereTravKeys is WhereTraversalStep.getScopeKeys: the start and end
+// labels of the where() traversal, through leading and()/or()/not().
+func whereTravKeys(bc *value.Bytecode, acc []string) []string {
+	steps := foldConnectives(append([]value.Instruction(nil), bc.Steps...))
+	if len(steps) > 0 {
+		first := steps[0]
+		switch {
+		case (first.Operator == "and" || first.Operator == "or") && len(first.Args) > 0 || first.Operator == "not":
+			for _, a := range unbindAll(first.Args) {
+				if kb, ok := a.(*value.Bytecode); ok {
+					acc = whereTravKeys(kb, acc)
+				}
+			}
+			steps = steps[1:]
+		case first.Operator == "as":
+			if ls, _ := instrLabels(first); len(ls) > 0 {
+				acc = addLabels(acc, ls[0])
+			}
+			steps = steps[1:]
+			for len(steps) > 0 && steps[0].Operator == "as" {
+				steps = steps[1:]
+			}
+		}
+	}
+	for n := len(steps); n > 0 && steps[n-1].Operator == "as"; n-- {
+		ls, _ := instrLabels(steps[n-1])
+		acc = addLabels(acc, ls...)
+	}
+	return acc
 }
 
 func unbindAll(args []any) []any {
@@ -405,15 +474,32 @@ func wherePredLabels(args []any) []string {
 	return out
 }
 
-// computeStartLabel is MatchStep.Helper.computeStartLabel: the first of
-// all start and end labels once sorted so that a pattern's end label comes
+// computeStartLabel is MatchStep.Helper.computeStartLabel: a start label
+// that is no pattern's end label if there is one, else the first of all
+// start and end labels once sorted so that a pattern's end label comes
 // after its start labels (Java's stable sort with that partial order).
+// Label sets are visited in Java's HashSet order.
 func computeStartLabel(ps []*matchPattern) (string, bool) {
+	var starts []string
+	ends := map[string]bool{}
+	for _, p := range ps {
+		starts = addLabels(starts, p.startLabels...)
+		if p.endKey != "" {
+			ends[p.endKey] = true
+		}
+	}
+	var free []string
+	for _, l := range starts {
+		if !ends[l] {
+			free = append(free, l)
+		}
+	}
+	if len(free) > 0 {
+		return javaHashOrder(free)[0], true
+	}
 	var ls []string
 	for _, p := range ps {
-		starts := append([]string(nil), p.startLabels...)
-		sort.Strings(starts)
-		ls = addLabels(ls, starts...)
+		ls = addLabels(ls, javaHashOrder(p.startLabels)...)
 		if p.endKey != "" {
 			ls = addLabels(ls, p.endKey)
 		}
@@ -437,6 +523,26 @@ func computeStartLabel(ps []*matchPattern) (string, bool) {
 	}
 	javaSort(ls, cmp)
 	return ls[0], true
+}
+
+// javaHashOrder returns labels in the iteration order of a java.util.HashSet
+// holding them (bucket order, then insertion order within a bucket).
+func javaHashOrder(labels []string) []string {
+	capacity := 16
+	for float64(len(labels)) > 0.75*float64(capacity) {
+		capacity *= 2
+	}
+	bucket := func(s string) uint32 {
+		var h int32
+		for _, u := range utf16.Encode([]rune(s)) {
+			h = 31*h + int32(u)
+		}
+		x := uint32(h)
+		return (x ^ x>>16) & uint32(capacity-1)
+	}
+	out := append([]string(nil), labels...)
+	sort.SliceStable(out, func(i, j int) bool { return bucket(out[i]) < bucket(out[j]) })
+	return out
 }
 
 // javaSort is TimSort as Java runs it on short lists (an ascending run,
@@ -601,19 +707,6 @@ func (w *whereTrav) removeStartKey(key string) {
 	if w.startKey == key {
 		w.startKey = ""
 	}
-}
-
-func (w *whereTrav) scopeKeys(acc []string) []string {
-	for _, k := range w.kids {
-		acc = k.scopeKeys(acc)
-	}
-	if w.startKey != "" {
-		acc = addLabels(acc, w.startKey)
-	}
-	if w.endKey != "" {
-		acc = addLabels(acc, w.endKey)
-	}
-	return acc
 }
 
 func (w *whereTrav) step(c *compiler) step {

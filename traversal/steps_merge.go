@@ -631,9 +631,9 @@ func (s *mergeStep) mergeEdge(x *exec, t *trav, unresolved *value.Map) valIter {
 			candidates = append(candidates, e)
 		}
 	}
+	id, hasID := search.Get(tEnum("id"))
 	switch {
-	case search.Len() > 0 && func() bool { _, ok := search.Get(tEnum("id")); return ok }():
-		id, _ := search.Get(tEnum("id"))
+	case hasID:
 		es, err := x.tx.Edges([]any{id})
 		if err != nil && !isNotFound(err) {
 			throw(err)
@@ -680,14 +680,14 @@ func (s *mergeStep) mergeEdge(x *exec, t *trav, unresolved *value.Map) valIter {
 	}
 	from := x.endpointVertex(ov)
 	to := x.endpointVertex(iv)
-	var id any
+	var newID any
 	elabel := "edge"
 	var props []storage.KeyValue
 	for _, e := range full.Entries() {
 		switch k := e.Key.(type) {
 		case value.Enum:
 			if k.Type == "T" && k.Name == "id" {
-				id = e.Value
+				newID = e.Value
 			} else if k.Type == "T" && k.Name == "label" {
 				elabel, _ = e.Value.(string)
 			}
@@ -695,7 +695,7 @@ func (s *mergeStep) mergeEdge(x *exec, t *trav, unresolved *value.Map) valIter {
 			props = append(props, storage.KeyValue{Key: k, Value: plainValue(e.Value)})
 		}
 	}
-	e, err := x.tx.AddEdge(id, elabel, from, to, x.partitionProps(props))
+	e, err := x.tx.AddEdge(newID, elabel, from, to, x.partitionProps(props))
 	if err != nil {
 		throw(err)
 	}

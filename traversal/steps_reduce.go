@@ -682,6 +682,9 @@ type dedupStep struct {
 }
 
 func (s *dedupStep) addBy(c *compiler, args []any) error {
+	if s.by != nil {
+		return errorf("dedup", "Dedup step can only have one by modulator")
+	}
 	b, err := c.parseBy("dedup", args)
 	if err != nil {
 		return err
