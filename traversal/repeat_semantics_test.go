@@ -159,3 +159,10 @@ func TestAggregateCollectionOperators(t *testing.T) {
 	expect(t, tx, b("V").s("aggregate", "a").s("by", "age").s("cap", "a").s("unfold").src("withSideEffect", "a", l, op("assign")), false,
 		"29:int32", "27:int32", "32:int32", "35:int32")
 }
+
+func TestPathByUnproductiveFilters(t *testing.T) {
+	tx := modern(t)
+	expect(t, tx, b("V", int32(1)).s("out").s("path").s("by", "age"), false, "p[29:int32,27:int32]", "p[29:int32,32:int32]")
+	expect(t, tx, b("V", int32(1)).s("both").s("both").s("cyclicPath").s("by", "age"), false, "v[1]", "v[1]")
+	expect(t, tx, b("V", int32(2)).s("both").s("both").s("simplePath").s("by", "age").s("values", "name"), true, "josh")
+}

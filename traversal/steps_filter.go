@@ -290,7 +290,8 @@ func (s *pathFilterStep) open(x *exec, in iter) iter {
 			if len(s.bys) > 0 {
 				v, ok := x.applyBy(s.name, s.bys[i%len(s.bys)], o, t)
 				if !ok {
-					continue
+					// an unproductive by() filters the traverser (3.8)
+					return false
 				}
 				o = v
 			}

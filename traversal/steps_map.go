@@ -418,7 +418,8 @@ func (s *pathStep) open(x *exec, in iter) iter {
 			for i, o := range p.Objects {
 				v, ok := x.applyBy("path", s.bys[i%len(s.bys)], o, t)
 				if !ok {
-					throwf("path", "The provided traverser does not map to a value: %s[%s]->%s", typeName(o), javaStr(o), "by()")
+					// an unproductive by() filters the traverser (3.8)
+					return nil, false
 				}
 				np.Objects[i] = v
 			}
