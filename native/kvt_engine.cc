@@ -149,7 +149,20 @@ size_t Index::find_leaf(uint64_t p, const char* k, size_t n) const {
 }
 
 static inline int lower_in_leaf(const Leaf* l, uint64_t p, const char* k, size_t n) {
-  int lo = 0, hi = l->n;
+  // Narrow to the groups that can hold the lower bound: after the last group
+  // starting below p, up to the first group starting above p.
+  int ng = (l->n + kGroup - 1) / kGroup;
+  int glo = 0, ghi = ng;
+  for (int g = 0; g < ng; g++) {
+    uint64_t sp = l->sep[g];
+    if (sp < p) {
+      glo = g;
+    } else if (sp > p) {
+      ghi = g;
+      break;
+    }
+  }
+  int lo = glo * kGroup, hi = ghi * kGroup < l->n ? ghi * kGroup : l->n;
   while (lo < hi) {
     int mid = (lo + hi) >> 1;
     const Slot& s = l->s[mid];
@@ -187,19 +200,30 @@ Version** Index::find(const char* k, size_t n) {
 }
 
 void Index::insert(const char* k, size_t n, Version* v) {
+  bool ins;
+  find_or_insert(k, n, v, &ins);
+}
+
+Version** Index::find_or_insert(const char* k, size_t n, Version* v, bool* inserted) {
   uint64_t p = key_prefix(k, n);
+  *inserted = true;
   if (leaves_.empty()) {
     Leaf* l = new_leaf();
     l->n = 1;
     l->s[0] = Slot{p, v};
+    l->reseps();
     leaves_.push_back(l);
     firsts_.push_back(p);
     count_++;
-    return;
+    return &l->s[0].v;
   }
   size_t li = find_leaf(p, k, n);
   Leaf* l = leaves_[li];
   int si = lower_in_leaf(l, p, k, n);
+  if (si < l->n && l->s[si].prefix == p && keycmp(l->s[si].v->key(), l->s[si].v->klen, k, n) == 0) {
+    *inserted = false;
+    return &l->s[si].v;
+  }
   if (l->n == kLeafCap) {
     Leaf* r = new_leaf();
     if (li + 1 == leaves_.size() && si == l->n) {
@@ -215,6 +239,8 @@ void Index::insert(const char* k, size_t n, Version* v) {
       r->n = kLeafCap - half;
       memcpy(r->s, l->s + half, sizeof(Slot) * size_t(r->n));
       l->n = half;
+      l->reseps();
+      r->reseps();
       leaves_.insert(leaves_.begin() + li + 1, r);
       firsts_.insert(firsts_.begin() + li + 1, r->s[0].prefix);
       if (si > half) {
@@ -227,8 +253,10 @@ void Index::insert(const char* k, size_t n, Version* v) {
   memmove(l->s + si + 1, l->s + si, sizeof(Slot) * size_t(l->n - si));
   l->s[si] = Slot{p, v};
   l->n++;
+  l->reseps();
   if (si == 0) firsts_[li] = p;
   count_++;
+  return &l->s[si].v;
 }
 
 void Index::append(Version* v) {
@@ -239,6 +267,7 @@ void Index::append(Version* v) {
   }
   Leaf* l = leaves_.back();
   l->s[l->n++] = Slot{p, v};
+  if ((l->n - 1) % kGroup == 0) l->sep[(l->n - 1) / kGroup] = p;
   count_++;
 }
 
@@ -845,11 +874,10 @@ Status do_commit(Tx* tx, const char* batch, size_t n, uint64_t* cts) {
       }
       uint32_t vl = w.del ? kTomb : uint32_t(w.v.size());
       Version* nv = db->new_version(w.k.data(), uint32_t(w.k.size()), w.v.data(), vl, ts);
-      Version** pv = t->find(w.k.data(), w.k.size());
       // A deletion is installed as a tombstone even when the key is absent:
       // it is a write, and concurrent writers of the key must conflict.
+      Version** pv = t->find_or_insert(w.k.data(), w.k.size(), nv);
       if (!pv) {
-        t->insert(w.k.data(), w.k.size(), nv);
         if (w.del) garbage++;
         continue;
       }

@@ -153,9 +153,17 @@ struct Slot {
 };
 
 constexpr int kLeafCap = 128;
+constexpr int kGroup = 8;  // slots per separator
+// Leaf is a sorted array of slots plus the prefix of every kGroup-th slot
+// (sep), so a lookup reads the separators and one group of slots instead of
+// binary-searching across the whole 2 KiB leaf (fewer cache misses).
 struct Leaf {
   int n = 0;
+  uint64_t sep[kLeafCap / kGroup];
   Slot s[kLeafCap];
+  void reseps() {
+    for (int g = 0; g * kGroup < n; g++) sep[g] = s[g * kGroup].prefix;
+  }
 };
 
 // Index is an ordered two-level B+tree: a sorted vector of leaves (with their
@@ -194,6 +202,8 @@ class Index {
   Pos end_pos() const { return Pos{leaves_.size(), 0}; }
   Version** find(const char* k, size_t n);
   void insert(const char* k, size_t n, Version* v);  // k must be absent
+  // Slot of key k; when absent, inserts v for it and sets *inserted.
+  Version** find_or_insert(const char* k, size_t n, Version* v, bool* inserted);
   void append(Version* v);                            // v's key sorts after all
   // Calls fn(slot) for every slot of leaf li; fn returns false to erase the
   // slot. Returns the next leaf index to visit.
@@ -221,6 +231,7 @@ size_t Index::filter_leaf(size_t li, F fn) {
   }
   count_ -= size_t(l->n - w);
   l->n = w;
+  l->reseps();
   if (w == 0) {
     free_leaf(l);
     leaves_.erase(leaves_.begin() + li);
@@ -361,6 +372,17 @@ struct Table {
       hidx.insert(v);
     else
       idx.insert(k, n, v);
+  }
+  // Slot of key k (nullptr after inserting v as its first version).
+  Version** find_or_insert(const char* k, size_t n, Version* v) {
+    if (hashed()) {
+      if (Version** pv = hidx.find(k, n)) return pv;
+      hidx.insert(v);
+      return nullptr;
+    }
+    bool ins = false;
+    Version** pv = idx.find_or_insert(k, n, v, &ins);
+    return ins ? nullptr : pv;
   }
   size_t count() const { return hashed() ? hidx.count() : idx.count(); }
 };

@@ -157,7 +157,10 @@ func CacheKey(bc *value.Bytecode) (key string, ok bool) {
 	return b.String(), true
 }
 
-var randomOps = map[string]bool{"sample": true, "coin": true, "call": true, "io": true, "read": true, "write": true}
+// randomOps make a traversal's results vary between runs (profile() reports
+// timings), so they are never cached.
+var randomOps = map[string]bool{"sample": true, "coin": true, "call": true, "io": true, "read": true, "write": true,
+	"profile": true}
 
 func writeBytecode(b *strings.Builder, bc *value.Bytecode, depth int) bool {
 	if bc == nil || depth > 64 {

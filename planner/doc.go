@@ -19,5 +19,6 @@
 // Filters are kept after the access step unless the access answers them
 // exactly (a label scan answers hasLabel, a text index is the only
 // evaluator of textContains), so a rewrite never changes results; it only
-// reads less. Plan.Explain renders TinkerPop's TraversalExplanation.
+// reads less. Plan.Explain renders TinkerPop's TraversalExplanation;
+// StepName names the steps of profile() metrics the same way.
 package planner

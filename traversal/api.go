@@ -32,6 +32,10 @@ type Traversal struct {
 	root     *pipeline
 	src      *sourceConfig
 	mutating bool
+	// prof is set when the traversal holds a profile step (profile.go);
+	// names names its metrics.
+	prof  *profileInfo
+	names StepNamer
 }
 
 // Compile validates bytecode and builds an executable traversal. Errors

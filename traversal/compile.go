@@ -55,6 +55,9 @@ type compiler struct {
 	needFull   bool
 	needLabels bool
 	src        *sourceConfig
+	// profiles and instr serve profile() (profile.go).
+	profiles []*profileStep
+	instr    map[int]instrRec
 }
 
 func compileRoot(bc *value.Bytecode) (t *Traversal, err error) {
@@ -90,7 +93,11 @@ func compileRoot(bc *value.Bytecode) (t *Traversal, err error) {
 	case c.needLabels:
 		c.src.pathMode = pathLabeled
 	}
-	return &Traversal{root: root, src: c.src, mutating: c.mutating}, nil
+	prof, err := c.checkProfile(root)
+	if err != nil {
+		return nil, err
+	}
+	return &Traversal{root: root, src: c.src, mutating: c.mutating, prof: prof}, nil
 }
 
 // describe renders bytecode briefly for error messages.
@@ -479,6 +486,7 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 		}
 		c.nextID++
 		s.base().id = c.nextID
+		c.recordInstr(s, op, args)
 		if s.base().name == "" {
 			s.base().name = op
 		}

@@ -128,11 +128,13 @@ type exec struct {
 	se       map[string]*sideEffect
 	seOrder  []string
 	rng      *rand.Rand
+	rngs     map[any]*javaRandom // per-step generators, see stepRand
 	closers  []func()
 	ticks    int
 	vcache   map[string]*value.Vertex
 	nextAnon int
-	noFilter int // >0 while evaluating strategy filter traversals
+	noFilter int       // >0 while evaluating strategy filter traversals
+	prof     *profiler // set when the traversal is profiled (profile.go)
 }
 
 func (x *exec) tick() {
@@ -145,6 +147,29 @@ func (x *exec) tick() {
 }
 
 func (x *exec) onClose(f func()) { x.closers = append(x.closers, f) }
+
+// stepRand returns the random generator owned by one step (identified by
+// key) for this run. Like TinkerPop's Seedable steps, every random step has
+// its own java.util.Random; with SeedStrategy each starts from the
+// strategy's seed, so seeded runs reproduce the reference results.
+func (x *exec) stepRand(key any) *javaRandom {
+	if r, ok := x.rngs[key]; ok {
+		return r
+	}
+	if x.rngs == nil {
+		x.rngs = map[any]*javaRandom{}
+	}
+	var r *javaRandom
+	if x.src != nil && x.src.seed != nil {
+		r = newJavaRandom(*x.src.seed)
+	} else if x.rng != nil {
+		r = newJavaRandom(x.rng.Int63())
+	} else {
+		r = newJavaRandom(rand.Int63())
+	}
+	x.rngs[key] = r
+	return r
+}
 
 // mergeKey identifies traversers that may be merged into one (TinkerPop's
 // TraverserSet equality): same value, path and loops. Sacks are compared
@@ -255,6 +280,9 @@ func newRun(ctx context.Context, t *Traversal, tx storage.GraphTx) *run {
 		ctx = context.Background()
 	}
 	x := &exec{ctx: ctx, tx: tx, src: t.src, mode: t.src.pathMode, se: map[string]*sideEffect{}}
+	if t.prof != nil {
+		x.prof = newProfiler(t)
+	}
 	if t.src.seed != nil {
 		x.rng = rand.New(rand.NewSource(*t.src.seed))
 	} else {
@@ -429,6 +457,9 @@ type pipeline struct {
 }
 
 func (p *pipeline) open(x *exec, in iter) iter {
+	if x.prof != nil {
+		return x.prof.open(x, p, in)
+	}
 	for _, s := range p.steps {
 		in = s.open(x, in)
 	}

@@ -1,6 +1,8 @@
 package traversal
 
 import (
+	"math"
+
 	"github.com/kvtgraph/kvtgraph/storage/value"
 	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
@@ -185,13 +187,21 @@ func init() {
 		if !ok {
 			return nil, errorf("coin", "the probability must be a number, got %s", typeName(args[0]))
 		}
-		return &travStep{f: func(x *exec, t *trav) iter {
-			// Each unit of bulk flips its own coin.
+		ts := &travStep{}
+		ts.f = func(x *exec, t *trav) iter {
+			// TinkerPop's CoinStep: below a bulk of 100 each unit flips its
+			// own coin (kept when p >= nextDouble()); larger bulks are scaled
+			// to round(p * bulk).
 			var n int64
-			for i := int64(0); i < t.bulk; i++ {
-				if x.rng.Float64() < pr {
-					n++
+			if t.bulk < 100 {
+				rng := x.stepRand(ts)
+				for i := int64(0); i < t.bulk; i++ {
+					if pr >= rng.nextDouble() {
+						n++
+					}
 				}
+			} else {
+				n = int64(math.Floor(pr*float64(t.bulk) + 0.5))
 			}
 			if n == 0 {
 				return emptyIter
@@ -199,7 +209,8 @@ func init() {
 			c := t.clone()
 			c.bulk = n
 			return sliceIter([]*trav{c})
-		}}, nil
+		}
+		return ts, nil
 	})
 	register("simplePath", func(c *compiler, args []any) (step, error) {
 		c.needFull = true

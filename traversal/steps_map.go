@@ -754,35 +754,142 @@ func (s *sampleStep) addBy(c *compiler, args []any) error {
 func (s *sampleStep) open(x *exec, in iter) iter {
 	if s.local {
 		m := &mapStep{stepBase: s.stepBase, f: func(x *exec, t *trav) (any, bool) {
-			vals, ok := items(t.val)
-			if !ok {
-				return t.val, true
-			}
-			vals = append([]any{}, vals...)
-			x.rng.Shuffle(len(vals), func(i, j int) { vals[i], vals[j] = vals[j], vals[i] })
-			if int64(len(vals)) > s.n {
-				vals = vals[:s.n]
-			}
-			return vals, true
+			return s.sampleLocal(x, t.val), true
 		}}
 		return m.open(x, in)
 	}
 	b := &barrierStep{stepBase: s.stepBase, reduce: func(x *exec, in iter) []*trav {
-		var units []*trav
-		for _, t := range drain(x, in) {
-			for i := int64(0); i < t.bulk; i++ {
-				c := t.clone()
-				c.bulk = 1
-				units = append(units, c)
-			}
-		}
-		if int64(len(units)) <= s.n {
-			return units
-		}
-		x.rng.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
-		return units[:s.n]
+		return s.sampleGlobal(x, drain(x, in))
 	}}
 	return b.open(x, in)
+}
+
+// sampleLocal is TinkerPop's SampleLocalStep: a list or map larger than
+// n loses random members (nextInt over the remaining ones) until n are
+// picked, in the order they were picked; anything else passes unchanged.
+func (s *sampleStep) sampleLocal(x *exec, v any) any {
+	if m, ok := v.(*value.Map); ok {
+		if int64(m.Len()) <= s.n {
+			return m
+		}
+		orig := append([]value.MapEntry{}, m.Entries()...)
+		out := value.NewMap()
+		rng := x.stepRand(s)
+		for int64(out.Len()) < s.n {
+			j := int(rng.nextIntN(int32(len(orig))))
+			out.Put(orig[j].Key, orig[j].Value)
+			orig = append(orig[:j], orig[j+1:]...)
+		}
+		return out
+	}
+	if _, isPath := v.(*value.Path); isPath {
+		return v // a Path is not a Collection in TinkerPop
+	}
+	vals, ok := items(v)
+	if !ok {
+		return v
+	}
+	if int64(len(vals)) <= s.n {
+		return v
+	}
+	orig := append([]any{}, vals...)
+	out := make([]any, 0, s.n)
+	rng := x.stepRand(s)
+	for int64(len(out)) < s.n {
+		j := int(rng.nextIntN(int32(len(orig))))
+		out = append(out, orig[j])
+		orig = append(orig[:j], orig[j+1:]...)
+	}
+	return out
+}
+
+// sampleGlobal is TinkerPop's SampleGlobalStep: equal traversers merge
+// (a TraverserSet), each is weighted by its by() value (1 without one;
+// traversers whose by() yields nothing are dropped), and while fewer than
+// n units are picked, a pass walks the remaining units and picks the
+// first one whose weight share beats nextDouble(), then starts over.
+func (s *sampleStep) sampleGlobal(x *exec, in []*trav) []*trav {
+	type weighted struct {
+		t      *trav
+		w      float64
+		picked int64
+	}
+	var set []*weighted
+	var size int64
+	for _, t := range mergeTravs(x, in) {
+		w := 1.0
+		if s.by != nil {
+			v, ok := x.applyBy("sample", s.by, t.val, t)
+			if !ok {
+				continue
+			}
+			f, ok := fn.ToFloat64(v)
+			if !ok {
+				f, ok = toFloat(v)
+			}
+			if !ok {
+				throwf("sample", "Traverser %s does not evaluate to a number with the by() modulator", javaStr(t.val))
+			}
+			w = f
+		}
+		set = append(set, &weighted{t: t, w: w})
+		size += t.bulk
+	}
+	if size <= s.n {
+		out := make([]*trav, len(set))
+		for i, e := range set {
+			out[i] = e.t
+		}
+		return out
+	}
+	total := 0.0
+	for _, e := range set {
+		total += e.w * float64(e.t.bulk)
+	}
+	rng := x.stepRand(s)
+	var order []*weighted // picked traversers, in the order first picked
+	for picked := int64(0); picked < s.n; {
+		// Java would loop forever when no remaining unit can be picked.
+		live := false
+		for _, e := range set {
+			if e.picked < e.t.bulk && e.w > 0 {
+				live = true
+			}
+		}
+		if !live {
+			break
+		}
+		running := total
+		for _, e := range set {
+			if e.picked >= e.t.bulk {
+				continue
+			}
+			hit := false
+			for i := int64(0); i < e.t.bulk-e.picked; i++ {
+				x.tick()
+				if rng.nextDouble() <= e.w/running {
+					if e.picked == 0 {
+						order = append(order, e)
+					}
+					e.picked++
+					picked++
+					hit = true
+					break
+				}
+				running -= e.w
+			}
+			if hit || picked >= s.n {
+				break
+			}
+		}
+	}
+	out := make([]*trav, 0, len(order))
+	for _, e := range order {
+		c := e.t.clone()
+		c.bulk = e.picked
+		out = append(out, c)
+	}
+	return out
 }
 
 // mathStep implements math(expr) with by() modulators for variables.

@@ -1,7 +1,6 @@
 package traversal
 
 import (
-	"math/rand"
 	"sort"
 
 	"github.com/kvtgraph/kvtgraph/storage/value"
@@ -439,14 +438,34 @@ func (s *groupStep) accumulate(x *exec, g *groupAcc, t *trav) {
 
 func (s *groupStep) finish(x *exec, g *groupAcc) *value.Map {
 	m := value.NewMap()
-	for i, k := range g.keys {
-		if s.count {
+	if s.count {
+		for i, k := range g.keys {
 			m.Put(k, g.counts[i])
-			continue
 		}
-		v, ok := s.groupValue(x, g.travs[i])
-		if ok {
-			m.Put(k, v)
+		return m
+	}
+	// TinkerPop reduces the value traversal key by key in the iteration
+	// order of its HashMap, and random steps in that traversal draw from
+	// one generator across the keys. With SeedStrategy the reduction
+	// follows that order (where the keys' Java hashes are known) so seeded
+	// results match; the map itself keeps first-seen key order.
+	order := make([]int, len(g.keys))
+	for i := range order {
+		order[i] = i
+	}
+	if x.src != nil && x.src.seed != nil {
+		if o, ok := javaHashMapOrder(g.keys); ok {
+			order = o
+		}
+	}
+	vals := make([]any, len(g.keys))
+	have := make([]bool, len(g.keys))
+	for _, i := range order {
+		vals[i], have[i] = s.groupValue(x, g.travs[i])
+	}
+	for i, k := range g.keys {
+		if have[i] {
+			m.Put(k, vals[i])
 		}
 	}
 	return m
@@ -564,11 +583,8 @@ func (s *orderStep) sortItems(x *exec, its []*sortItem) {
 		}
 	}
 	if shuffle {
-		rng := x.rng
-		if rng == nil {
-			rng = rand.New(rand.NewSource(1))
-		}
-		rng.Shuffle(len(its), func(i, j int) { its[i], its[j] = its[j], its[i] })
+		// Collections.shuffle with the step's own (seedable) generator.
+		x.stepRand(s).shuffle(len(its), func(i, j int) { its[i], its[j] = its[j], its[i] })
 		return
 	}
 	sort.SliceStable(its, func(i, j int) bool {

@@ -89,6 +89,15 @@ func (e *Executor) plannerOn() bool {
 // compiles the result. If the planned bytecode does not compile, the
 // original is compiled so that errors name the steps as written.
 func (st *state) compile(graph string, bc *value.Bytecode, tx storage.GraphTx) (*traversal.Traversal, error) {
+	t, err := st.compilePlanned(graph, bc, tx)
+	if err == nil && t.Profiled() {
+		// profile() names steps as explain() prints them.
+		t = t.WithStepNames(planner.StepName)
+	}
+	return t, err
+}
+
+func (st *state) compilePlanned(graph string, bc *value.Bytecode, tx storage.GraphTx) (*traversal.Traversal, error) {
 	if st.exec.plannerOn() {
 		if p, err := planner.Plan(bc, planner.GraphInfo(st.exec.graphs[graph], tx)); err == nil && p.Rewritten() {
 			if t, err := traversal.Compile(p.Bytecode); err == nil {

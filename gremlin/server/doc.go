@@ -29,6 +29,9 @@
 // HTTP requests (POST with a JSON body or a serialized request message, GET
 // with ?gremlin=) run the same dispatch and answer with one response that
 // holds every result. /health and /metrics (Prometheus) are plain GETs.
+// /gremlin/explain and /gremlin/profile take the same scripts and answer
+// with the TraversalExplanation or TraversalMetrics of the script's last
+// traversal, when the Executor implements Analyzer (404 otherwise).
 //
 // # Limits and backpressure
 //

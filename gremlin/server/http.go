@@ -87,6 +87,11 @@ func (s *Server) serveGremlinHTTP(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusMethodNotAllowed, "Only GET and POST are supported")
 		return
 	}
+	exec, ok := s.httpExec(r.URL.Path)
+	if !ok {
+		analysisUnsupported(w, r.URL.Path)
+		return
+	}
 	user := ""
 	if s.cfg.Auth.Enabled {
 		u, p, ok := r.BasicAuth()
@@ -136,7 +141,7 @@ func (s *Server) serveGremlinHTTP(w http.ResponseWriter, r *http.Request) {
 
 	sk := &httpSink{ser: ser}
 	t := &task{req: req, reply: s.newReply(req.RequestID, sk, req.Op), user: user, transport: "http", batch: math.MaxInt32}
-	s.run(r.Context(), t, s.execSessionless)
+	s.run(r.Context(), t, exec)
 
 	sk.mu.Lock()
 	final, body := sk.final, sk.body

@@ -167,7 +167,8 @@ func (s *Server) beginWork() bool {
 func (s *Server) endWork() { s.work.Done() }
 
 // ServeHTTP routes: WebSocket upgrades on /gremlin, /health, /metrics, and
-// Gremlin over HTTP on every other path.
+// Gremlin over HTTP on every other path (/gremlin/explain and
+// /gremlin/profile analyse the script instead of running it, see Analyzer).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if websocket.IsWebSocketUpgrade(r) {
 		if r.URL.Path != "/gremlin" {
