@@ -209,10 +209,17 @@ func cTxBatch(t ctx, ops []byte) ([]byte, int, string) {
 	return takeOwned(b), code, msg
 }
 
-func cTxCommit(t ctx, batch []byte) (uint64, int, string) {
+func cTxCommit(t ctx, batch []byte) (uint64, bool, int, string) {
 	var ts C.uint64_t
-	code, msg := status(C.kvt_tx_commit(t, borrow(batch), &ts))
-	return uint64(ts), code, msg
+	var wait C.int32_t
+	code, msg := status(C.kvt_tx_commit(t, borrow(batch), &ts, &wait))
+	return uint64(ts), wait != 0, code, msg
+}
+
+func cWaitDurable(h cdb, known uint64) (uint64, int, string) {
+	var d C.uint64_t
+	code, msg := status(C.kvt_wait_durable(h, C.uint64_t(known), &d))
+	return uint64(d), code, msg
 }
 
 func cTxRollback(t ctx) { C.kvt_tx_rollback(t) }

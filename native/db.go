@@ -133,6 +133,90 @@ type DB struct {
 	tables atomic.Pointer[map[TableID]Table]
 	stop   chan struct{}
 	wg     sync.WaitGroup
+	dur    durability
+}
+
+// durability tracks the engine's durable commit timestamp on the Go side, so
+// that committers waiting for their fsync park as goroutines while a single
+// goroutine (durabilityLoop) blocks in C.
+type durability struct {
+	mu      sync.Mutex
+	cond    sync.Cond
+	durable uint64
+	want    uint64
+	err     error
+	kick    chan struct{}
+}
+
+func (db *DB) waitDurable(ts uint64) error {
+	d := &db.dur
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for d.durable < ts {
+		if d.err != nil {
+			return d.err
+		}
+		if ts > d.want {
+			d.want = ts
+		}
+		select {
+		case d.kick <- struct{}{}:
+		default:
+		}
+		d.cond.Wait()
+	}
+	return nil
+}
+
+func (db *DB) durabilityLoop() {
+	defer db.wg.Done()
+	d := &db.dur
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-d.kick:
+		}
+		for {
+			d.mu.Lock()
+			want, known := d.want, d.durable
+			d.mu.Unlock()
+			if want <= known {
+				break
+			}
+			if db.enter() != nil {
+				return // Close settles the waiters
+			}
+			durable, code, msg := cWaitDurable(db.c, known)
+			db.mu.RUnlock()
+			d.mu.Lock()
+			if durable > d.durable {
+				d.durable = durable
+			}
+			if code != codeOK && d.err == nil {
+				d.err = codeError(code, msg)
+			}
+			d.cond.Broadcast()
+			d.mu.Unlock()
+			if code != codeOK {
+				break
+			}
+		}
+	}
+}
+
+// settleDurability wakes every waiter at Close: the engine synced the log
+// while closing, so pending commits are durable unless closing failed.
+func (db *DB) settleDurability(closeErr error) {
+	d := &db.dur
+	d.mu.Lock()
+	if closeErr == nil {
+		d.durable = ^uint64(0)
+	} else if d.err == nil {
+		d.err = closeErr
+	}
+	d.cond.Broadcast()
+	d.mu.Unlock()
 }
 
 // Open opens (creating if needed) the data directory dir and recovers it, or
@@ -175,13 +259,16 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("kvt: open %q: %w", dir, codeError(code, msg))
 	}
 	db := &DB{c: h, dir: dir, logger: logger, stop: make(chan struct{})}
+	db.dur.cond.L = &db.dur.mu
+	db.dur.kick = make(chan struct{}, 1)
 	db.drainLog()
 	if err := db.refreshTables(); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
-	db.wg.Add(1)
+	db.wg.Add(2)
 	go db.logLoop()
+	go db.durabilityLoop()
 	return db, nil
 }
 
@@ -253,12 +340,14 @@ func (db *DB) Close() error {
 	code, msg := cClose(db.c)
 	db.c = nil
 	db.mu.Unlock()
+	var err error
+	if code != codeOK {
+		err = fmt.Errorf("kvt: close: %w", codeError(code, msg))
+	}
+	db.settleDurability(err)
 	close(db.stop)
 	db.wg.Wait()
-	if code != codeOK {
-		return fmt.Errorf("kvt: close: %w", codeError(code, msg))
-	}
-	return nil
+	return err
 }
 
 // enter takes the shared lock; callers must call db.mu.RUnlock when err is nil.

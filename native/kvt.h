@@ -134,8 +134,14 @@ kvt_status kvt_tx_scan(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt
                        kvt_borrowed_slice end, int32_t end_inf, int32_t limit, int32_t reverse, char* out,
                        size_t cap, size_t* used, int32_t* count, int32_t* more);
 kvt_status kvt_tx_batch(kvt_tx* tx, kvt_borrowed_slice ops, kvt_owned_buf* results);
-/* Frees tx whatever the outcome. */
-kvt_status kvt_tx_commit(kvt_tx* tx, kvt_borrowed_slice batch, uint64_t* commit_ts);
+/* Frees tx whatever the outcome. When *wait_durable is set on success (sync
+ * mode always), the commit is installed but neither durable nor visible yet:
+ * the caller must not report it before kvt_wait_durable says durable >= ts.
+ * (Waiting is left to the caller so that one thread can wait for many.) */
+kvt_status kvt_tx_commit(kvt_tx* tx, kvt_borrowed_slice batch, uint64_t* commit_ts, int32_t* wait_durable);
+/* Blocks until the durable commit timestamp exceeds known (or the log
+ * failed: KVT_IO) and returns it in *durable_ts. */
+kvt_status kvt_wait_durable(kvt_db* db, uint64_t known, uint64_t* durable_ts);
 void kvt_tx_rollback(kvt_tx* tx);
 
 /* One-shot reads at the newest visible snapshot, outside any transaction. */

@@ -826,7 +826,7 @@ Status validate(Tx* tx, const std::vector<WriteRef>& writes) {
   return Status();
 }
 
-Status do_commit(Tx* tx, const char* batch, size_t n, uint64_t* cts) {
+Status do_commit(Tx* tx, const char* batch, size_t n, uint64_t* cts, bool* need_wait) {
   DB* db = tx->db;
   thread_local std::vector<WriteRef> writes;
   writes.clear();
@@ -897,7 +897,7 @@ Status do_commit(Tx* tx, const char* batch, size_t n, uint64_t* cts) {
   if (!wait) db->visible_ts.store(ts, std::memory_order_release);
   cl.unlock();
   *cts = ts;
-  if (wait) return wal_wait(db, ts);
+  *need_wait = wait;
   return Status();
 }
 
@@ -1240,12 +1240,28 @@ kvt_status kvt_tx_batch(kvt_tx* th, kvt_borrowed_slice ops, kvt_owned_buf* resul
   return ok_c();
 }
 
-kvt_status kvt_tx_commit(kvt_tx* th, kvt_borrowed_slice batch, uint64_t* commit_ts) {
+kvt_status kvt_tx_commit(kvt_tx* th, kvt_borrowed_slice batch, uint64_t* commit_ts, int32_t* wait_durable) {
   Tx* tx = &th->tx;
-  Status s = do_commit(tx, batch.data, batch.len, commit_ts);
+  bool wait = false;
+  Status s = do_commit(tx, batch.data, batch.len, commit_ts, &wait);
+  *wait_durable = wait ? 1 : 0;
   tx_release(tx);
   delete th;
   return to_c(s);
+}
+
+kvt_status kvt_wait_durable(kvt_db* h, uint64_t known, uint64_t* durable_ts) {
+  DB* db = &h->db;
+  if (!db->wal) {
+    *durable_ts = UINT64_MAX;
+    return ok_c();
+  }
+  Wal* w = db->wal.get();
+  std::unique_lock<std::mutex> lk(w->mu);
+  w->cv_done.wait(lk, [&] { return w->durable_ts > known || w->failed; });
+  *durable_ts = w->durable_ts;
+  if (w->durable_ts > known) return ok_c();
+  return to_c(Status(KVT_IO, "commit not durable: " + w->err));
 }
 
 void kvt_tx_rollback(kvt_tx* th) {

@@ -367,15 +367,24 @@ func (tx *Tx) Commit() error {
 	if err := tx.enter(); err != nil {
 		return err
 	}
-	defer tx.leave()
 	tx.done = true
-	ts, code, msg := cTxCommit(tx.c, tx.batch)
+	ts, wait, code, msg := cTxCommit(tx.c, tx.batch)
 	tx.c = nil
 	tx.batch = nil
+	tx.leave()
 	if code != codeOK {
 		return fmt.Errorf("kvt: commit: %w", codeError(code, msg))
 	}
+	// In SyncAlways mode the commit is acknowledged only once durable. The
+	// goroutine parks in Go; one background goroutine waits in C for all.
+	if wait {
+		if err := tx.db.waitDurable(ts); err != nil {
+			return fmt.Errorf("kvt: commit: %w", err)
+		}
+	}
+	tx.mu.Lock()
 	tx.commitTS = ts
+	tx.mu.Unlock()
 	return nil
 }
 
