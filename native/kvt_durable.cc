@@ -401,7 +401,8 @@ Status wal_open(DB* db, uint64_t seg) {
   return Status();
 }
 
-void wal_close(DB* db) {
+Status wal_close(DB* db) {
+  Status s;
   if (db->wal) {
     Wal* w = db->wal.get();
     {
@@ -411,6 +412,7 @@ void wal_close(DB* db) {
     w->cv_writer.notify_all();
     if (w->th.joinable()) w->th.join();
     if (w->fd >= 0) ::close(w->fd);
+    if (w->failed) s = Status(KVT_IO, w->err);
     db->wal.reset();
   }
   if (db->lock_fd >= 0) {
@@ -418,6 +420,7 @@ void wal_close(DB* db) {
     ::close(db->lock_fd);
     db->lock_fd = -1;
   }
+  return s;
 }
 
 // ---------------------------------------------------------------- recovery

@@ -1029,12 +1029,7 @@ kvt_status kvt_close(kvt_db* h) {
   }
   db->maint_cv.notify_all();
   if (db->maint.joinable()) db->maint.join();
-  Status s;
-  if (db->wal) {
-    std::lock_guard<std::mutex> g(db->wal->mu);
-    if (db->wal->failed) s = Status(KVT_IO, db->wal->err);
-  }
-  wal_close(db);
+  Status s = wal_close(db);
   std::vector<Tx*> live;
   {
     std::lock_guard<std::mutex> g(db->snap_mu);

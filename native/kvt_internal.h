@@ -607,7 +607,7 @@ struct DB {
 
 // durable.cc
 Status wal_open(DB* db, uint64_t seg);
-void wal_close(DB* db);
+Status wal_close(DB* db);  // error if the log failed at any point
 Status wal_wait(DB* db, uint64_t ts);
 void wal_append_locked(Wal* w, const std::string& payload, uint64_t ts);
 Status recover(DB* db);

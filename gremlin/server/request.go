@@ -272,10 +272,12 @@ func (s *Server) execSessionless(ctx context.Context, t *task) error {
 	return unknownOp(req)
 }
 
+// unknownOp answers 499 for an op or processor the server does not have:
+// the request was decoded, its arguments are what is wrong.
 func unknownOp(req *gio.Request) error {
 	switch req.Processor {
 	case procStandard, procTraversal, procSession:
-		return statusErr(gio.StatusMalformedRequest, "Message with op code [%s] is not recognized.", req.Op)
+		return statusErr(gio.StatusInvalidRequestArguments, "Message with op code [%s] is not recognized.", req.Op)
 	}
 	return statusErr(gio.StatusInvalidRequestArguments, "Invalid OpProcessor requested [%s]", req.Processor)
 }

@@ -407,7 +407,7 @@ func TestErrorCodes(t *testing.T) {
 		{evalReq("fail no such step", nil), 597, "no such step"},
 		{evalReq("forbidden", nil), 403, "read-only"},
 		{evalReq("unencodable", nil), 599, "serialization"},
-		{&gio.Request{RequestID: uuid.New(), Op: "frobnicate", Processor: "", Args: map[string]any{}}, 498, "[frobnicate]"},
+		{&gio.Request{RequestID: uuid.New(), Op: "frobnicate", Processor: "", Args: map[string]any{}}, 499, "[frobnicate]"},
 		{&gio.Request{RequestID: uuid.New(), Op: "eval", Processor: "nope", Args: map[string]any{"gremlin": "x"}}, 499, "[nope]"},
 		{evalReq("ints 1", map[string]any{"aliases": map[string]any{"g": "missing"}}), 499, "[missing]"},
 		{&gio.Request{RequestID: uuid.New(), Op: "eval", Processor: "", Args: map[string]any{}}, 499, "[gremlin]"},

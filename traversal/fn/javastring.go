@@ -4,24 +4,54 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
 	"github.com/kvtgraph/kvtgraph/storage/value"
 )
 
+// maxJavaDepth bounds how deep javaWriter descends into nested values;
+// deeper collections print as "(this Collection)".
+const maxJavaDepth = 256
+
 // javaString renders v the way Java's toString (and TinkerPop's
-// StringFactory) would.
+// StringFactory) would, with every time.Time as an OffsetDateTime.
 func javaString(v any) string {
-	var sb strings.Builder
-	writeJava(&sb, v)
-	return sb.String()
+	w := javaWriter{}
+	w.write(v, 0)
+	return w.sb.String()
 }
 
-func writeJava(sb *strings.Builder, v any) {
+// javaWriter renders values as Java's toString. utcDate selects the
+// java.util.Date form for a time.Time in time.UTC (see
+// ToJavaStringUTCAsDate).
+type javaWriter struct {
+	sb      strings.Builder
+	utcDate bool
+}
+
+func (w *javaWriter) str(v any) string {
+	sub := javaWriter{utcDate: w.utcDate}
+	sub.write(v, 0)
+	return sub.sb.String()
+}
+
+func (w *javaWriter) write(v any, depth int) {
+	sb := &w.sb
+	if depth > maxJavaDepth {
+		sb.WriteString("(this Collection)")
+		return
+	}
+	if v != nil && isNilPointer(v) {
+		v = nil
+	}
+	d := depth + 1
 	switch x := v.(type) {
 	case nil:
 		sb.WriteString("null")
@@ -44,156 +74,256 @@ func writeJava(sb *strings.Builder, v any) {
 	case float32:
 		sb.WriteString(javaFloat(float64(x), 32))
 	case float64:
-		sb.WriteString(javaDouble(x))
+		sb.WriteString(javaFloat(x, 64))
 	case *big.Int:
-		if x == nil {
-			sb.WriteString("null")
-		} else {
-			sb.WriteString(x.String())
-		}
-	case value.BigDecimal:
 		sb.WriteString(x.String())
+	case value.BigDecimal:
+		sb.WriteString(javaBigDecimal(x))
 	case *value.BigDecimal:
-		if x == nil {
-			sb.WriteString("null")
-		} else {
-			sb.WriteString(x.String())
-		}
+		sb.WriteString(javaBigDecimal(*x))
 	case value.Char:
 		sb.WriteRune(rune(x))
 	case uuid.UUID:
 		sb.WriteString(x.String())
 	case time.Time:
-		sb.WriteString(javaOffsetDateTime(x))
+		if w.utcDate && x.Location() == time.UTC {
+			sb.WriteString(x.Format("Mon Jan 02 15:04:05 MST 2006"))
+		} else {
+			sb.WriteString(javaOffsetDateTime(x))
+		}
 	case time.Duration:
 		sb.WriteString(javaDuration(x))
 	case []byte:
 		fmt.Fprintf(sb, "java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]", len(x), len(x))
 	case []any:
-		writeJavaSeq(sb, x)
+		w.seq(x, d)
+	case []string:
+		sb.WriteByte('[')
+		sb.WriteString(strings.Join(x, ", "))
+		sb.WriteByte(']')
 	case *value.Set:
-		writeJavaSeq(sb, x.Items())
+		w.seq(x.Items(), d)
 	case *value.Map:
 		sb.WriteByte('{')
 		for i, e := range x.Entries() {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			writeJava(sb, e.Key)
+			w.write(e.Key, d)
 			sb.WriteByte('=')
-			writeJava(sb, e.Value)
+			w.write(e.Value, d)
 		}
 		sb.WriteByte('}')
-	case value.MapEntry:
-		writeJava(sb, x.Key)
-		sb.WriteByte('=')
-		writeJava(sb, x.Value)
-	case *value.MapEntry:
-		writeJava(sb, *x)
-	case *value.Vertex:
-		sb.WriteString("v[")
-		writeJava(sb, x.ID)
-		sb.WriteByte(']')
-	case *value.Edge:
-		sb.WriteString("e[")
-		writeJava(sb, x.ID)
-		sb.WriteString("][")
-		if x.OutV != nil {
-			writeJava(sb, x.OutV.ID)
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
 		}
-		sb.WriteString("-" + x.Label + "->")
-		if x.InV != nil {
-			writeJava(sb, x.InV.ID)
-		}
-		sb.WriteByte(']')
-	case *value.VertexProperty:
-		sb.WriteString("vp[" + x.Key + "->" + abbreviate(javaString(x.Value), 20) + "]")
-	case *value.Property:
-		sb.WriteString("p[" + x.Key + "->" + abbreviate(javaString(x.Value), 20) + "]")
-	case *value.Path:
-		sb.WriteString("path")
-		writeJavaSeq(sb, x.Objects)
-	case value.Enum:
-		sb.WriteString(x.Name)
-	case *value.P:
-		if x == nil {
-			sb.WriteString("null")
-			return
-		}
-		switch {
-		case x.Operator == "and" || x.Operator == "or":
-			sb.WriteString(x.Operator + "(")
-			for i, a := range x.Values {
-				if i > 0 {
-					sb.WriteString(", ")
-				}
-				writeJava(sb, a)
-			}
-			sb.WriteByte(')')
-		case len(x.Values) == 1:
-			sb.WriteString(x.Operator + "(")
-			writeJava(sb, x.Values[0])
-			sb.WriteByte(')')
-		default:
-			sb.WriteString(x.Operator)
-			writeJavaSeq(sb, x.Values)
-			sb.WriteString("")
-		}
-	case *value.Tree:
+		sort.Strings(keys)
 		sb.WriteByte('{')
-		for i, b := range x.Branches {
+		for i, k := range keys {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			writeJava(sb, b.Key)
+			sb.WriteString(k)
 			sb.WriteByte('=')
-			if b.Tree == nil {
-				sb.WriteString("{}")
-			} else {
-				writeJava(sb, b.Tree)
-			}
+			w.write(x[k], d)
 		}
 		sb.WriteByte('}')
-	case *value.BulkSet:
-		sb.WriteByte('[')
-		first := true
-		for _, it := range x.Items {
-			for n := int64(0); n < it.Bulk; n++ {
-				if !first {
-					sb.WriteString(", ")
-				}
-				first = false
-				writeJava(sb, it.Value)
-			}
+	case value.MapEntry:
+		w.write(x.Key, d)
+		sb.WriteByte('=')
+		w.write(x.Value, d)
+	case *value.MapEntry:
+		w.write(*x, depth)
+	case *value.Vertex:
+		sb.WriteString("v[")
+		w.write(x.ID, d)
+		sb.WriteByte(']')
+	case *value.Edge:
+		sb.WriteString("e[")
+		w.write(x.ID, d)
+		sb.WriteString("][")
+		if x.OutV != nil {
+			w.write(x.OutV.ID, d)
+		}
+		sb.WriteString("-" + x.Label + "->")
+		if x.InV != nil {
+			w.write(x.InV.ID, d)
 		}
 		sb.WriteByte(']')
+	case *value.VertexProperty:
+		sb.WriteString("vp[" + x.Key + "->" + abbreviate(w.str(x.Value), 20) + "]")
+	case *value.Property:
+		sb.WriteString("p[" + x.Key + "->" + abbreviate(w.str(x.Value), 20) + "]")
+	case *value.Path:
+		sb.WriteString("path")
+		w.seq(x.Objects, d)
+	case value.Enum:
+		sb.WriteString(x.Name)
+	case *value.P:
+		w.p(x, d)
+	case value.Traverser:
+		w.write(x.Value, d)
+	case *value.BulkSet:
+		// BulkSet.toString is its backing map's: {value=bulk, ...}.
+		sb.WriteByte('{')
+		for i, it := range x.Items {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			w.write(it.Value, d)
+			sb.WriteString("=" + strconv.FormatInt(it.Bulk, 10))
+		}
+		sb.WriteByte('}')
+	case *value.Tree:
+		w.tree(x, d)
+	case *value.Metrics:
+		fmt.Fprintf(sb, "Metrics{id='%s', name='%s', counts=%s, durationNs=%d}", x.ID, x.Name, w.str(x.Counts), x.DurationNs)
+	case *value.TraversalMetrics:
+		writeJavaTraversalMetrics(sb, x)
+	case *value.TraversalExplanation:
+		writeJavaExplanation(sb, x)
+	case value.Binding:
+		sb.WriteString("binding[" + x.Key + "=")
+		w.write(x.Value, d)
+		sb.WriteByte(']')
+	case value.Strategy:
+		sb.WriteString(x.Class[strings.LastIndexByte(x.Class, '.')+1:])
 	case value.Class:
 		sb.WriteString("class " + string(x))
+	case *value.Lambda:
+		sb.WriteString(x.Script)
+	case *value.Bytecode:
+		sb.WriteByte('[')
+		w.instructions(x.Sources, d)
+		sb.WriteString(", ")
+		w.instructions(x.Steps, d)
+		sb.WriteByte(']')
 	case fmt.Stringer:
 		sb.WriteString(x.String())
 	default:
-		fmt.Fprintf(sb, "%v", x)
+		fmt.Fprint(sb, x)
 	}
 }
 
-func writeJavaSeq(sb *strings.Builder, items []any) {
-	sb.WriteByte('[')
-	for i, e := range items {
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+func (w *javaWriter) seq(items []any, depth int) {
+	w.sb.WriteByte('[')
+	for i, it := range items {
 		if i > 0 {
-			sb.WriteString(", ")
+			w.sb.WriteString(", ")
 		}
-		writeJava(sb, e)
+		w.write(it, depth)
 	}
-	sb.WriteByte(']')
+	w.sb.WriteByte(']')
 }
 
-// abbreviate mirrors commons-lang StringUtils.abbreviate(s, n).
-func abbreviate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+// tree prints a Tree as the HashMap it is in Java: {v[1]={v[2]={}}}.
+func (w *javaWriter) tree(t *value.Tree, depth int) {
+	w.sb.WriteByte('{')
+	if t != nil && depth <= maxJavaDepth {
+		for i, b := range t.Branches {
+			if i > 0 {
+				w.sb.WriteString(", ")
+			}
+			w.write(b.Key, depth)
+			w.sb.WriteByte('=')
+			w.tree(b.Tree, depth+1)
+		}
+	}
+	w.sb.WriteByte('}')
+}
+
+func (w *javaWriter) instructions(ins []value.Instruction, depth int) {
+	w.sb.WriteByte('[')
+	for i, in := range ins {
+		if i > 0 {
+			w.sb.WriteString(", ")
+		}
+		w.sb.WriteString(in.Operator + "(")
+		for j, a := range in.Args {
+			if j > 0 {
+				w.sb.WriteString(", ")
+			}
+			w.write(a, depth)
+		}
+		w.sb.WriteByte(')')
+	}
+	w.sb.WriteByte(']')
+}
+
+// p prints predicates as Java's P.toString does: op(value), with the
+// collection for within/without (a single collection argument stands for
+// its members, as P.within(Collection) takes it); between, inside and
+// outside are and/or of two comparisons in Java.
+func (w *javaWriter) p(p *value.P, depth int) {
+	sb := &w.sb
+	arg := func(i int) any {
+		if i < len(p.Values) {
+			return p.Values[i]
+		}
+		return nil
+	}
+	two := func(conn, op1, op2 string) {
+		sb.WriteString(conn + "(" + op1 + "(")
+		w.write(arg(0), depth)
+		sb.WriteString("), " + op2 + "(")
+		w.write(arg(1), depth)
+		sb.WriteString("))")
+	}
+	switch p.Operator {
+	case "between":
+		two("and", "gte", "lt")
+	case "inside":
+		two("and", "gt", "lt")
+	case "outside":
+		two("or", "lt", "gt")
+	case "within", "without":
+		members := p.Values
+		if len(members) == 1 {
+			if items, ok := collectionItems(members[0]); ok {
+				members = items
+			}
+		}
+		sb.WriteString(p.Operator + "(")
+		w.seq(members, depth)
+		sb.WriteByte(')')
+	case "and", "or":
+		sb.WriteString(p.Operator + "(")
+		for i, v := range p.Values {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			w.write(v, depth)
+		}
+		sb.WriteByte(')')
+	default:
+		sb.WriteString(p.Operator)
+		if len(p.Values) > 0 {
+			sb.WriteByte('(')
+			if len(p.Values) == 1 {
+				w.write(p.Values[0], depth)
+			} else {
+				w.seq(p.Values, depth)
+			}
+			sb.WriteByte(')')
+		}
+	}
+}
+
+// abbreviate shortens s to width characters with a "..." marker, as
+// Apache Commons' StringUtils.abbreviate does.
+func abbreviate(s string, width int) string {
+	if utf8.RuneCountInString(s) <= width {
 		return s
 	}
-	return string(r[:n-3]) + "..."
+	r := []rune(s)
+	return string(r[:width-3]) + "..."
 }
 
 func javaDouble(f float64) string { return javaFloat(f, 64) }
@@ -215,8 +345,7 @@ func javaFloat(f float64, bits int) string {
 		}
 		return "0.0"
 	}
-	abs := math.Abs(f)
-	if abs >= 1e-3 && abs < 1e7 {
+	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
 		s := strconv.FormatFloat(f, 'f', -1, bits)
 		if !strings.Contains(s, ".") {
 			s += ".0"
@@ -232,6 +361,33 @@ func javaFloat(f float64, bits int) string {
 	return mant + "E" + strconv.Itoa(e)
 }
 
+// javaBigDecimal formats as Java's BigDecimal.toString (scientific
+// notation when the scale is negative or the exponent below -6).
+func javaBigDecimal(d value.BigDecimal) string {
+	if d.Unscaled == nil {
+		return "0"
+	}
+	digits := new(big.Int).Abs(d.Unscaled).String()
+	adjusted := -int64(d.Scale) + int64(len(digits)-1)
+	if d.Scale >= 0 && adjusted >= -6 {
+		return d.String()
+	}
+	var sb strings.Builder
+	if d.Unscaled.Sign() < 0 {
+		sb.WriteByte('-')
+	}
+	sb.WriteString(digits[:1])
+	if len(digits) > 1 {
+		sb.WriteString("." + digits[1:])
+	}
+	sb.WriteByte('E')
+	if adjusted >= 0 {
+		sb.WriteByte('+')
+	}
+	sb.WriteString(strconv.FormatInt(adjusted, 10))
+	return sb.String()
+}
+
 // javaOffsetDateTime renders t as java.time.OffsetDateTime.toString.
 func javaOffsetDateTime(t time.Time) string {
 	var sb strings.Builder
@@ -245,79 +401,158 @@ func javaOffsetDateTime(t time.Time) string {
 		fmt.Fprintf(&sb, "%04d", y)
 	}
 	fmt.Fprintf(&sb, "-%02d-%02dT%02d:%02d", int(t.Month()), t.Day(), t.Hour(), t.Minute())
-	if t.Second() != 0 || t.Nanosecond() != 0 {
-		fmt.Fprintf(&sb, ":%02d", t.Second())
-		if ns := t.Nanosecond(); ns != 0 {
-			switch {
-			case ns%1000000 == 0:
-				fmt.Fprintf(&sb, ".%03d", ns/1000000)
-			case ns%1000 == 0:
-				fmt.Fprintf(&sb, ".%06d", ns/1000)
-			default:
-				fmt.Fprintf(&sb, ".%09d", ns)
-			}
+	if s, ns := t.Second(), t.Nanosecond(); s > 0 || ns > 0 {
+		fmt.Fprintf(&sb, ":%02d", s)
+		switch {
+		case ns == 0:
+		case ns%1e6 == 0:
+			fmt.Fprintf(&sb, ".%03d", ns/1e6)
+		case ns%1e3 == 0:
+			fmt.Fprintf(&sb, ".%06d", ns/1e3)
+		default:
+			fmt.Fprintf(&sb, ".%09d", ns)
 		}
 	}
 	_, off := t.Zone()
 	if off == 0 {
 		sb.WriteByte('Z')
-	} else {
-		sign := byte('+')
-		if off < 0 {
-			sign = '-'
-			off = -off
-		}
-		fmt.Fprintf(&sb, "%c%02d:%02d", sign, off/3600, off/60%60)
-		if off%60 != 0 {
-			fmt.Fprintf(&sb, ":%02d", off%60)
-		}
+		return sb.String()
+	}
+	sign := byte('+')
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	fmt.Fprintf(&sb, "%c%02d:%02d", sign, off/3600, off/60%60)
+	if off%60 != 0 {
+		fmt.Fprintf(&sb, ":%02d", off%60)
 	}
 	return sb.String()
 }
 
-// javaDuration renders d as java.time.Duration.toString (PT8H6M12.345S).
+// javaDuration renders d as java.time.Duration.toString (PT8H6M12.345S),
+// step for step: seconds floored with nanos kept in [0, 1e9), the
+// hour/minute/second split taken from the seconds rounded toward zero.
 func javaDuration(d time.Duration) string {
 	if d == 0 {
 		return "PT0S"
 	}
-	total := int64(d)
-	secs := total / int64(time.Second)
-	nanos := total % int64(time.Second)
-	if nanos < 0 { // Java keeps nanos positive, seconds floored
-		nanos += int64(time.Second)
-		secs--
+	seconds, nanos := int64(d/time.Second), int64(d%time.Second)
+	if nanos < 0 {
+		seconds--
+		nanos += 1e9
 	}
-	hours := secs / 3600
-	minutes := (secs % 3600) / 60
-	s := secs % 60
+	eff := seconds
+	if seconds < 0 && nanos > 0 {
+		eff++
+	}
+	hours, minutes, secs := eff/3600, (eff%3600)/60, eff%60
 	var sb strings.Builder
 	sb.WriteString("PT")
 	if hours != 0 {
-		fmt.Fprintf(&sb, "%dH", hours)
+		sb.WriteString(strconv.FormatInt(hours, 10) + "H")
 	}
 	if minutes != 0 {
-		fmt.Fprintf(&sb, "%dM", minutes)
+		sb.WriteString(strconv.FormatInt(minutes, 10) + "M")
 	}
-	if s == 0 && nanos == 0 && sb.Len() > 2 {
+	if secs == 0 && nanos == 0 && sb.Len() > 2 {
 		return sb.String()
 	}
-	if s < 0 && nanos > 0 {
-		if s == -1 {
-			sb.WriteString("-0")
-		} else {
-			fmt.Fprintf(&sb, "%d", s+1)
-		}
+	if seconds < 0 && nanos > 0 && secs == 0 {
+		sb.WriteString("-0")
 	} else {
-		fmt.Fprintf(&sb, "%d", s)
+		sb.WriteString(strconv.FormatInt(secs, 10))
 	}
 	if nanos > 0 {
-		frac := nanos
-		if s < 0 {
-			frac = int64(time.Second) - nanos
+		var frac string
+		if seconds < 0 {
+			frac = strconv.FormatInt(2e9-nanos, 10)
+		} else {
+			frac = strconv.FormatInt(nanos+1e9, 10)
 		}
-		f := fmt.Sprintf("%09d", frac)
-		sb.WriteString("." + strings.TrimRight(f, "0"))
+		frac = strings.TrimRight(frac, "0")
+		sb.WriteString("." + frac[1:])
 	}
 	sb.WriteByte('S')
 	return sb.String()
+}
+
+// writeJavaTraversalMetrics prints the profile table of Java's
+// DefaultTraversalMetrics.toString.
+func writeJavaTraversalMetrics(sb *strings.Builder, tm *value.TraversalMetrics) {
+	sb.WriteString("Traversal Metrics\n")
+	fmt.Fprintf(sb, "%-50s %21s %11s %15s %8s", "Step", "Count", "Traversers", "Time (ms)", "% Dur")
+	sb.WriteString("\n" + strings.Repeat("=", 109))
+	var rows func(ms []*value.Metrics, indent int)
+	rows = func(ms []*value.Metrics, indent int) {
+		if indent > maxJavaDepth {
+			return
+		}
+		for _, m := range ms {
+			if m == nil {
+				continue
+			}
+			name := abbreviate(strings.Repeat("  ", indent)+m.Name, 50)
+			count := func(k string) int64 { n, _ := m.Counts.Get(k); c, _ := metricCount(n); return c }
+			ms := float64(m.DurationNs/1000) / 1000.0
+			fmt.Fprintf(sb, "\n%-50s %21d %11d %15.3f", name, count("elementCount"), count("traverserCount"), ms)
+			if pd, ok := m.Annotations.Get("percentDur"); ok {
+				if f, ok := pd.(float64); ok {
+					fmt.Fprintf(sb, " %8.2f", f)
+				}
+			}
+			rows(m.Nested, indent+1)
+		}
+	}
+	rows(tm.Metrics, 0)
+	fmt.Fprintf(sb, "\n%50s %21s %11s %15.3f %8s", ">TOTAL", "-", "-", float64(tm.DurationNs/1000)/1000.0, "-")
+}
+
+// metricCount reads a profile count: an integer, or a float64 holding
+// one (as GraphSON without types gives them).
+func metricCount(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int8:
+		return int64(n), true
+	case uint8:
+		return int64(n), true
+	case int16:
+		return int64(n), true
+	case int32:
+		return int64(n), true
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case float64:
+		if n == float64(int64(n)) {
+			return int64(n), true
+		}
+	}
+	return 0, false
+}
+
+// writeJavaExplanation prints an explain() result in the layout of Java's
+// TraversalExplanation.toString (columns padded to the longest name).
+func writeJavaExplanation(sb *strings.Builder, x *value.TraversalExplanation) {
+	const orig, fin = "Original Traversal", "Final Traversal"
+	width := len(orig)
+	for _, s := range x.Intermediate {
+		width = max(width, len(s.Strategy))
+	}
+	header := "Traversal Explanation"
+	steps := func(ss []string) string { return "[" + strings.Join(ss, ", ") + "]" }
+	lines := []string{fmt.Sprintf("%-*s %s", width+6, orig, steps(x.Original)), ""}
+	for _, s := range x.Intermediate {
+		cat := "[?]"
+		if s.Category != "" {
+			cat = "[" + strings.ToUpper(s.Category[:1]) + "]"
+		}
+		lines = append(lines, fmt.Sprintf("%-*s %-5s %s", width, s.Strategy, cat, steps(s.Traversal)))
+	}
+	lines = append(lines, "", fmt.Sprintf("%-*s %s", width+6, fin, steps(x.Final)))
+	longest := len(header)
+	for _, l := range lines {
+		longest = max(longest, len(l))
+	}
+	sb.WriteString(header + "\n" + strings.Repeat("=", longest) + "\n" + strings.Join(lines, "\n"))
 }
