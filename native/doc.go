@@ -67,7 +67,9 @@
 // committers share one write and one fdatasync. SyncAlways (default) returns
 // from Commit only after the fsync, and a commit becomes visible to new
 // snapshots only once durable, so nothing ever observes data a crash could
-// lose. SyncInterval fsyncs every SyncInterval; SyncOff never fsyncs except
+// lose. Committers waiting for their fsync park as goroutines; a single
+// background goroutine blocks in C (kvt_wait_durable) and wakes them, so a
+// burst of committers does not pin one OS thread each. SyncInterval fsyncs every SyncInterval; SyncOff never fsyncs except
 // at checkpoints, Sync and Close.
 //
 // Checkpoints (background, or DB.Checkpoint) rotate the log, write a

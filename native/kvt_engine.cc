@@ -565,18 +565,21 @@ struct ScanOut {
   int32_t more = 0;
   size_t need = 0;
   std::string last;
+  std::string peek;  // the entry that did not make it into the page
 };
 
 // Emits one entry; returns false when the scan must stop.
 inline bool emit(ScanOut& o, int32_t limit, const char* k, uint32_t kl, const char* v, uint32_t vl) {
   if (o.count >= limit) {
     o.more = 1;
+    o.peek.assign(k, kl);
     return false;
   }
   size_t sz = 8 + size_t(kl) + vl;
   if (o.used + sz > o.cap) {
     if (o.count == 0) o.need = sz;
     o.more = 1;
+    o.peek.assign(k, kl);
     return false;
   }
   char* p = o.out + o.used;
@@ -685,18 +688,20 @@ Status do_scan(Tx* tx, uint32_t tid, std::string_view start, std::string_view en
   }
   if (o.count == 0 && o.need > 0) return Status(KVT_BUFFER_TOO_SMALL);
   if (tx->track_reads()) {
+    // The range read runs to the entry that stopped the page: "more" tells
+    // the caller that entry exists, so its key is validated too.
     RangeRec rr{t, {}, {}, false};
     if (!reverse) {
       rr.lo.assign(start.data(), start.size());
       if (o.more) {
-        rr.hi = o.last;
+        rr.hi = o.peek;
         rr.hi.push_back('\0');
       } else {
         rr.hi.assign(end.data(), end.size());
         rr.hi_inf = end_inf;
       }
     } else {
-      rr.lo = o.more ? o.last : std::string(start);
+      rr.lo = o.more ? o.peek : std::string(start);
       rr.hi.assign(end.data(), end.size());
       rr.hi_inf = end_inf;
     }

@@ -2,11 +2,10 @@ package planner
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/kvtgraph/kvtgraph/storage/value"
+	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
 
 // javaString renders a value as Java's String.valueOf would, as TinkerPop
@@ -17,10 +16,8 @@ func javaString(v any) string {
 		return "null"
 	case string:
 		return x
-	case float64:
-		return javaFloat(x, 64)
-	case float32:
-		return javaFloat(float64(x), 32)
+	case float64, float32:
+		return fn.ToJavaString(x)
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
@@ -56,27 +53,6 @@ func javaString(v any) string {
 		return javaString(x.Value)
 	}
 	return fmt.Sprint(v)
-}
-
-// javaFloat prints a float as Java's Double.toString does for common
-// values: integral values keep ".0".
-func javaFloat(f float64, bits int) string {
-	s := strconv.FormatFloat(f, 'f', -1, bits)
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	}
-	if math.Abs(f) >= 1e7 || (f != 0 && math.Abs(f) < 1e-3) {
-		return strings.Replace(strconv.FormatFloat(f, 'E', -1, bits), "E+", "E", 1)
-	}
-	if !strings.Contains(s, ".") {
-		s += ".0"
-	}
-	return s
 }
 
 func pString(p *value.P) string {

@@ -125,21 +125,8 @@ func (tx *Tx) Vertices(ids []any) ([]*value.Vertex, error) {
 	if err := tx.usable(); err != nil {
 		return nil, err
 	}
-	keys := make([][]byte, 0, len(ids))
-	norm := make([]any, 0, len(ids))
-	for _, id := range ids {
-		n, err := normalizeID(id)
-		if err != nil {
-			continue // no vertex can have such an id
-		}
-		k, err := appendID(nil, n)
-		if err != nil {
-			continue
-		}
-		keys = append(keys, k)
-		norm = append(norm, n)
-	}
-	if err := tx.resolveStringIDs(tx.g.t.vertex, keys, norm); err != nil {
+	keys, norm, err := tx.idKeys(tx.g.t.vertex, ids)
+	if err != nil {
 		return nil, err
 	}
 	vals, err := tx.kt.MultiGet(tx.g.t.vertex, keys)
@@ -170,8 +157,20 @@ func (tx *Tx) Edges(ids []any) ([]*value.Edge, error) {
 	if err := tx.usable(); err != nil {
 		return nil, err
 	}
-	keys := make([][]byte, 0, len(ids))
-	norm := make([]any, 0, len(ids))
+	keys, _, err := tx.idKeys(tx.g.t.edge, ids)
+	if err != nil {
+		return nil, err
+	}
+	return tx.edgesByKey(keys)
+}
+
+// idKeys normalizes and encodes ids as keys of table t (a vertex or edge
+// table), with String ids resolved as resolveStringIDs does. An id that
+// cannot be normalized or encoded is left out: no element can have it.
+// keys[i] is the key of the normalized id norm[i].
+func (tx *Tx) idKeys(t kv.Table, ids []any) (keys [][]byte, norm []any, err error) {
+	keys = make([][]byte, 0, len(ids))
+	norm = make([]any, 0, len(ids))
 	for _, id := range ids {
 		n, err := normalizeID(id)
 		if err != nil {
@@ -184,10 +183,10 @@ func (tx *Tx) Edges(ids []any) ([]*value.Edge, error) {
 		keys = append(keys, k)
 		norm = append(norm, n)
 	}
-	if err := tx.resolveStringIDs(tx.g.t.edge, keys, norm); err != nil {
-		return nil, err
+	if err := tx.resolveStringIDs(t, keys, norm); err != nil {
+		return nil, nil, err
 	}
-	return tx.edgesByKey(keys)
+	return keys, norm, nil
 }
 
 // resolveStringIDs gives a String id the meaning TinkerGraph's numeric id

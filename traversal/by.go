@@ -196,20 +196,11 @@ func columnValue(step, col string, v any) any {
 	return nil
 }
 
+// javaClass names v's Java runtime class: typeName's name, except for
+// lists and maps, whose classes (ArrayList, LinkedHashMap) Java's messages
+// show rather than the Gremlin types.
 func javaClass(v any) string {
 	switch v.(type) {
-	case string:
-		return "String"
-	case int32:
-		return "Integer"
-	case int64:
-		return "Long"
-	case float64:
-		return "Double"
-	case float32:
-		return "Float"
-	case bool:
-		return "Boolean"
 	case []any:
 		return "ArrayList"
 	case *value.Map:

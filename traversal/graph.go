@@ -38,38 +38,24 @@ func (x *exec) fullEdge(e *value.Edge) *value.Edge {
 }
 
 func (x *exec) vertexIter(it storage.VertexIter) valIter {
-	closed := false
-	x.onClose(func() {
-		if !closed {
-			closed = true
-			it.Close()
-		}
-	})
-	return func() (any, bool) {
-		for {
-			if closed {
-				return nil, false
-			}
-			v, ok := it.Next()
-			if !ok {
-				err := it.Err()
-				closed = true
-				it.Close()
-				if err != nil {
-					throw(err)
-				}
-				return nil, false
-			}
-			x.tick()
-			if !x.vertexOK(v) {
-				continue
-			}
-			return v, true
-		}
-	}
+	return storageIter[*value.Vertex](x, it, x.vertexOK)
 }
 
 func (x *exec) edgeIter(it storage.EdgeIter, keep func(*value.Edge) bool) valIter {
+	return storageIter[*value.Edge](x, it, func(e *value.Edge) bool {
+		return x.edgeOK(e) && (keep == nil || keep(e))
+	})
+}
+
+// storageIter wraps a storage iterator (VertexIter, EdgeIter) as a
+// valIter yielding the elements keep accepts. The iterator is closed once
+// it is exhausted or fails (the error is thrown), or when the execution
+// closes, whichever comes first.
+func storageIter[T any](x *exec, it interface {
+	Next() (T, bool)
+	Err() error
+	Close()
+}, keep func(T) bool) valIter {
 	closed := false
 	x.onClose(func() {
 		if !closed {
@@ -82,7 +68,7 @@ func (x *exec) edgeIter(it storage.EdgeIter, keep func(*value.Edge) bool) valIte
 			if closed {
 				return nil, false
 			}
-			e, ok := it.Next()
+			el, ok := it.Next()
 			if !ok {
 				err := it.Err()
 				closed = true
@@ -93,10 +79,10 @@ func (x *exec) edgeIter(it storage.EdgeIter, keep func(*value.Edge) bool) valIte
 				return nil, false
 			}
 			x.tick()
-			if !x.edgeOK(e) || keep != nil && !keep(e) {
+			if !keep(el) {
 				continue
 			}
-			return e, true
+			return el, true
 		}
 	}
 }

@@ -20,17 +20,9 @@ func newCheckCmd(gf *globalFlags) *cobra.Command {
 			"finds a problem. Run it while no server has the graph open.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
-			c, err := loadConfig(cmd, gf)
+			gc, log, err := commandGraph(cmd, gf, graphName)
 			if err != nil {
 				return err
-			}
-			log, err := stderrLogger(c)
-			if err != nil {
-				return err
-			}
-			gc, ok := c.Graph(graphName)
-			if !ok {
-				return fmt.Errorf("no graph named %q in the configuration", graphName)
 			}
 			ctx, stop := cmdContext()
 			defer stop()

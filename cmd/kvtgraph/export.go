@@ -43,17 +43,9 @@ func newExportCmd(gf *globalFlags) *cobra.Command {
 			"stderr.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
-			c, err := loadConfig(cmd, gf)
+			gc, log, err := commandGraph(cmd, gf, graphName)
 			if err != nil {
 				return err
-			}
-			log, err := stderrLogger(c)
-			if err != nil {
-				return err
-			}
-			gc, ok := c.Graph(graphName)
-			if !ok {
-				return fmt.Errorf("no graph named %q in the configuration", graphName)
 			}
 			var out io.Writer = cmd.OutOrStdout()
 			dest := "stdout"

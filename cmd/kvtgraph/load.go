@@ -25,17 +25,9 @@ func newLoadCmd(gf *globalFlags) *cobra.Command {
 			"command exits).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := loadConfig(cmd, gf)
+			gc, log, err := commandGraph(cmd, gf, graphName)
 			if err != nil {
 				return err
-			}
-			log, err := stderrLogger(c)
-			if err != nil {
-				return err
-			}
-			gc, ok := c.Graph(graphName)
-			if !ok {
-				return fmt.Errorf("no graph named %q in the configuration", graphName)
 			}
 			f, err := fileFormat(format, args[0])
 			if err != nil {

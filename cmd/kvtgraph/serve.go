@@ -7,10 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,15 +22,11 @@ func newServeCmd(gf *globalFlags) *cobra.Command {
 		Short: "Run the Gremlin Server (the default command)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := loadConfig(cmd, gf)
+			c, log, err := configAndLogger(cmd, gf)
 			if err != nil {
 				return err
 			}
-			log, err := stderrLogger(c)
-			if err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+			ctx, stop := cmdContext()
 			defer stop()
 			return serve(ctx, c, log, buildExecutor, nil)
 		},

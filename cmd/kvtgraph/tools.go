@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kvtgraph/kvtgraph/conf"
 	"github.com/kvtgraph/kvtgraph/gremlin/server"
 	"github.com/kvtgraph/kvtgraph/storage/graphio"
 )
@@ -44,6 +46,36 @@ func newVersionCmd() *cobra.Command {
 	}
 }
 
+// configAndLogger loads the configuration and the stderr logger every
+// command that touches a graph starts with.
+func configAndLogger(cmd *cobra.Command, gf *globalFlags) (*conf.Config, *slog.Logger, error) {
+	c, err := loadConfig(cmd, gf)
+	if err != nil {
+		return nil, nil, err
+	}
+	log, err := stderrLogger(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, log, nil
+}
+
+// commandGraph is the common start of load, export and check: the
+// configuration of the graph named name, and the stderr logger.
+func commandGraph(cmd *cobra.Command, gf *globalFlags, name string) (conf.GraphConfig, *slog.Logger, error) {
+	c, log, err := configAndLogger(cmd, gf)
+	if err != nil {
+		return conf.GraphConfig{}, nil, err
+	}
+	gc, ok := c.Graph(name)
+	if !ok {
+		return conf.GraphConfig{}, nil, fmt.Errorf("no graph named %q in the configuration", name)
+	}
+	return gc, log, nil
+}
+
+// cmdContext is the context of a command: cancelled on SIGTERM or an
+// interrupt.
 func cmdContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 }

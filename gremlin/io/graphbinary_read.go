@@ -483,9 +483,10 @@ func (r *gbReader) offsetDateTime() (any, error) {
 	return time.Date(int(year), time.Month(month), int(day), 0, 0, 0, 0, loc).Add(time.Duration(nanos)), nil
 }
 
-// elementProps reads an element's properties: null or a List of the
-// given element type.
-func (r *gbReader) propertyList(what string) ([]*value.Property, error) {
+// elementProps reads an element's properties: null (nil) or a List of
+// T, the element's property type (*value.Property, *value.VertexProperty,
+// named by elem in errors).
+func elementProps[T any](r *gbReader, what, elem string) ([]T, error) {
 	v, err := r.read()
 	if err != nil || v == nil {
 		return nil, err
@@ -494,11 +495,11 @@ func (r *gbReader) propertyList(what string) ([]*value.Property, error) {
 	if !ok {
 		return nil, r.fail("%s properties must be a List or null, got %T", what, v)
 	}
-	out := make([]*value.Property, 0, len(items))
+	out := make([]T, 0, len(items))
 	for _, it := range items {
-		p, ok := it.(*value.Property)
+		p, ok := it.(T)
 		if !ok {
-			return nil, r.fail("%s properties must hold Property values, got %T", what, it)
+			return nil, r.fail("%s properties must hold %s values, got %T", what, elem, it)
 		}
 		out = append(out, p)
 	}
@@ -515,21 +516,8 @@ func (r *gbReader) vertex() (any, error) {
 		return nil, err
 	}
 	v := &value.Vertex{ID: id, Label: label}
-	props, err := r.read()
-	if err != nil || props == nil {
-		return v, err
-	}
-	items, ok := props.([]any)
-	if !ok {
-		return nil, r.fail("Vertex properties must be a List or null, got %T", props)
-	}
-	v.Properties = make([]*value.VertexProperty, 0, len(items))
-	for _, it := range items {
-		vp, ok := it.(*value.VertexProperty)
-		if !ok {
-			return nil, r.fail("Vertex properties must hold VertexProperty values, got %T", it)
-		}
-		v.Properties = append(v.Properties, vp)
+	if v.Properties, err = elementProps[*value.VertexProperty](r, "Vertex", "VertexProperty"); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -562,7 +550,7 @@ func (r *gbReader) edge() (any, error) {
 	if _, err := r.read(); err != nil { // parent, always null from TinkerPop
 		return nil, err
 	}
-	e.Properties, err = r.propertyList("Edge")
+	e.Properties, err = elementProps[*value.Property](r, "Edge", "Property")
 	if err != nil {
 		return nil, err
 	}
@@ -585,7 +573,7 @@ func (r *gbReader) vertexProperty() (any, error) {
 	if _, err := r.read(); err != nil { // parent
 		return nil, err
 	}
-	props, err := r.propertyList("VertexProperty")
+	props, err := elementProps[*value.Property](r, "VertexProperty", "Property")
 	if err != nil {
 		return nil, err
 	}

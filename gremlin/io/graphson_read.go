@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/big"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -122,13 +121,8 @@ func (r *gsReader) readList(items []any) ([]any, error) {
 // untypedObject turns a plain JSON object into a Map with string keys,
 // in key order (JSON objects are unordered).
 func (r *gsReader) untypedObject(o map[string]any) (*value.Map, error) {
-	keys := make([]string, 0, len(o))
-	for k := range o {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	m := value.NewMap()
-	for _, k := range keys {
+	for _, k := range sortedKeys(o) {
 		v, err := r.read(o[k])
 		if err != nil {
 			return nil, err
@@ -693,13 +687,8 @@ func (r *gsReader) vertex(v any) (any, error) {
 	if !ok {
 		return vx, nil
 	}
-	keys := make([]string, 0, len(props))
-	for k := range props {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	vx.Properties = []*value.VertexProperty{}
-	for _, k := range keys {
+	for _, k := range sortedKeys(props) {
 		list, ok := props[k].([]any)
 		if !ok {
 			return nil, r.fail("g:Vertex property %q must be an array of g:VertexProperty", k)
@@ -744,22 +733,8 @@ func (r *gsReader) edge(v any) (any, error) {
 	if !ok {
 		return e, nil
 	}
-	keys := make([]string, 0, len(props))
-	for k := range props {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	e.Properties = []*value.Property{}
-	for _, k := range keys {
-		p, err := r.read(props[k])
-		if err != nil {
-			return nil, err
-		}
-		prop, ok := p.(*value.Property)
-		if !ok {
-			prop = &value.Property{Key: k, Value: p} // untyped property value
-		}
-		e.Properties = append(e.Properties, prop)
+	if e.Properties, err = r.properties(props); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -783,24 +758,29 @@ func (r *gsReader) vertexProperty(v any) (any, error) {
 	if !ok {
 		return vp, nil
 	}
-	keys := make([]string, 0, len(props))
-	for k := range props {
-		keys = append(keys, k)
+	if vp.Properties, err = r.properties(props); err != nil {
+		return nil, err
 	}
-	sort.Strings(keys)
-	vp.Properties = []*value.Property{}
-	for _, k := range keys {
+	return vp, nil
+}
+
+// properties reads the "properties" object of a g:Edge or
+// g:VertexProperty, in key order. A value that is not a g:Property (an
+// untyped property value) becomes the value of the property of its key.
+func (r *gsReader) properties(props map[string]any) ([]*value.Property, error) {
+	out := []*value.Property{}
+	for _, k := range sortedKeys(props) {
 		pv, err := r.read(props[k])
 		if err != nil {
 			return nil, err
 		}
-		if p, ok := pv.(*value.Property); ok {
-			vp.Properties = append(vp.Properties, p)
-		} else {
-			vp.Properties = append(vp.Properties, &value.Property{Key: k, Value: pv})
+		p, ok := pv.(*value.Property)
+		if !ok {
+			p = &value.Property{Key: k, Value: pv}
 		}
+		out = append(out, p)
 	}
-	return vp, nil
+	return out, nil
 }
 
 func (r *gsReader) path(v any) (any, error) {

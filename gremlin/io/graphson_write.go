@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kvtgraph/kvtgraph/storage/value"
+	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
 
 // gsWriter appends typed GraphSON (version 2 or 3) to buf.
@@ -158,7 +159,7 @@ func (w *gsWriter) write(v any) error {
 	case *big.Int:
 		w.typedRaw("gx:BigInteger", x.String())
 	case value.BigDecimal:
-		w.typedRaw("gx:BigDecimal", javaBigDecimal(x))
+		w.typedRaw("gx:BigDecimal", fn.ToJavaString(x))
 	case *value.BigDecimal:
 		return w.write(*x)
 	case value.Char:
@@ -169,10 +170,10 @@ func (w *gsWriter) write(v any) error {
 		if x.Location() == time.UTC {
 			w.typedRaw("g:Date", strconv.FormatInt(x.UnixMilli(), 10))
 		} else {
-			w.typedStr("gx:OffsetDateTime", javaOffsetDateTime(x))
+			w.typedStr("gx:OffsetDateTime", fn.ToJavaString(x))
 		}
 	case time.Duration:
-		w.typedStr("gx:Duration", javaDuration(x))
+		w.typedStr("gx:Duration", fn.ToJavaString(x))
 	case []byte:
 		w.typedStr("gx:ByteBuffer", base64.StdEncoding.EncodeToString(x))
 	case []any:

@@ -83,23 +83,7 @@ func TestGremlinGoClientSubmit(t *testing.T) {
 
 func TestGremlinGoRemoteTraversal(t *testing.T) {
 	ts := startServer(t, Config{})
-	drc, err := gremlingo.NewDriverRemoteConnection(ts.url, func(s *gremlingo.DriverRemoteConnectionSettings) {
-		quietRemote(s)
-		s.TraversalSource = "gmodern"
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drc.Close()
-	g := gremlingo.Traversal_().With(drc)
-
-	r, err := g.V().Count().Next()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n, err := r.GetInt64(); err != nil || n != 6 {
-		t.Fatalf("g.V().count() = %v (%v), want 6", r, err)
-	}
+	g := modernRemote(t, ts.url)
 	list, err := g.Inject(int32(1), "two", int64(3)).ToList()
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +91,30 @@ func TestGremlinGoRemoteTraversal(t *testing.T) {
 	if len(list) != 3 || list[1].GetString() != "two" {
 		t.Fatalf("inject: %v", list)
 	}
+}
+
+// modernRemote connects a gremlin-go remote traversal source to the
+// server's gmodern graph at url (closed when the test ends) and checks
+// that g.V().count() is 6.
+func modernRemote(t *testing.T, url string) *gremlingo.GraphTraversalSource {
+	t.Helper()
+	drc, err := gremlingo.NewDriverRemoteConnection(url, func(s *gremlingo.DriverRemoteConnectionSettings) {
+		quietRemote(s)
+		s.TraversalSource = "gmodern"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drc.Close)
+	g := gremlingo.Traversal_().With(drc)
+	r, err := g.V().Count().Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.GetInt64(); err != nil || n != 6 {
+		t.Fatalf("g.V().count() = %v (%v), want 6", r, err)
+	}
+	return g
 }
 
 func TestGremlinGoTransaction(t *testing.T) {
@@ -195,22 +203,7 @@ func TestGremlinGoLiveServer(t *testing.T) {
 	if url == "" {
 		t.Skip("KVTGRAPH_E2E_URL not set")
 	}
-	drc, err := gremlingo.NewDriverRemoteConnection(url, func(s *gremlingo.DriverRemoteConnectionSettings) {
-		quietRemote(s)
-		s.TraversalSource = "gmodern"
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drc.Close()
-	g := gremlingo.Traversal_().With(drc)
-	r, err := g.V().Count().Next()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n, err := r.GetInt64(); err != nil || n != 6 {
-		t.Fatalf("g.V().count() = %v (%v), want 6", r, err)
-	}
+	modernRemote(t, url)
 	client, err := gremlingo.NewClient(url, func(s *gremlingo.ClientSettings) {
 		quietClient(s)
 		s.TraversalSource = "gmodern"

@@ -183,8 +183,20 @@ func AsString(v any) (any, error) { return asString(v) }
 // "1.0E10", "NaN", "v[1]", "e[7][1-knows->2]", "vp[name->marko]",
 // "p[weight->0.5]", "path[v[1], v[2]]", "[a, b]" for lists and sets,
 // "{k=v}" for maps, OffsetDateTime form for dates ("2023-08-02T00:00Z"),
-// Duration form ("PT1H"), "null" for nil.
+// Duration form ("PT1H"), "null" for nil. Predicates print as P.toString
+// ("within([1, 2])", "and(gte(1), lt(5))" for between), a BulkSet as its
+// map ("{a=2}"), profile() and explain() results as their Java tables.
 func ToJavaString(v any) string { return javaString(v) }
+
+// ToJavaStringUTCAsDate is ToJavaString except that a time.Time in
+// time.UTC renders as java.util.Date.toString ("Thu Jan 01 00:00:00 UTC
+// 1970"): GraphBinary and GraphSON carry such a time as a Date, so this
+// is what a Java server prints for it (the -stringd serializer).
+func ToJavaStringUTCAsDate(v any) string {
+	w := javaWriter{utcDate: true}
+	w.write(v, 0)
+	return w.sb.String()
+}
 
 // Concat concatenates the incoming value with args as concat() does: nil
 // pieces are skipped; if the incoming value and every arg is nil the result

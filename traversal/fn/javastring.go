@@ -492,7 +492,7 @@ func writeJavaTraversalMetrics(sb *strings.Builder, tm *value.TraversalMetrics) 
 				continue
 			}
 			name := abbreviate(strings.Repeat("  ", indent)+m.Name, 50)
-			count := func(k string) int64 { n, _ := m.Counts.Get(k); c, _ := metricCount(n); return c }
+			count := func(k string) int64 { n, _ := m.Counts.Get(k); c, _ := toInt64(n); return c }
 			ms := float64(m.DurationNs/1000) / 1000.0
 			fmt.Fprintf(sb, "\n%-50s %21d %11d %15.3f", name, count("elementCount"), count("traverserCount"), ms)
 			if pd, ok := m.Annotations.Get("percentDur"); ok {
@@ -505,30 +505,6 @@ func writeJavaTraversalMetrics(sb *strings.Builder, tm *value.TraversalMetrics) 
 	}
 	rows(tm.Metrics, 0)
 	fmt.Fprintf(sb, "\n%50s %21s %11s %15.3f %8s", ">TOTAL", "-", "-", float64(tm.DurationNs/1000)/1000.0, "-")
-}
-
-// metricCount reads a profile count: an integer, or a float64 holding
-// one (as GraphSON without types gives them).
-func metricCount(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int8:
-		return int64(n), true
-	case uint8:
-		return int64(n), true
-	case int16:
-		return int64(n), true
-	case int32:
-		return int64(n), true
-	case int64:
-		return n, true
-	case int:
-		return int64(n), true
-	case float64:
-		if n == float64(int64(n)) {
-			return int64(n), true
-		}
-	}
-	return 0, false
 }
 
 // writeJavaExplanation prints an explain() result in the layout of Java's

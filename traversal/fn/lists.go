@@ -192,7 +192,7 @@ func conjoin(l any, d string) (any, error) {
 			sb.WriteString(d)
 		}
 		first = false
-		writeJava(&sb, it)
+		sb.WriteString(javaString(it))
 	}
 	return sb.String(), nil
 }

@@ -285,7 +285,7 @@ func format(t string, lookup func(string) (any, bool), positional []any) (string
 			return false
 		}
 		sb.WriteString(t[last:start])
-		writeJava(&sb, val)
+		sb.WriteString(javaString(val))
 		last = end
 		return true
 	})

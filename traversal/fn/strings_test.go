@@ -168,10 +168,37 @@ func TestJavaString(t *testing.T) {
 		{value.Enum{Type: "T", Name: "id"}, "id"},
 		{p("eq", int32(29)), "eq(29)"},
 		{p("within", l(int32(1), int32(2))), "within([1, 2])"},
+		{p("within", int32(1), int32(2)), "within([1, 2])"},
+		{p("between", int32(1), int32(5)), "and(gte(1), lt(5))"},
+		{p("outside", int32(1), int32(5)), "or(lt(1), gt(5))"},
+		{bd("1E-10"), "1E-10"},
+		{value.BigDecimal{Unscaled: bi("12"), Scale: -3}, "1.2E+4"},
+		{-(3599*time.Second + 500*time.Millisecond), "PT-59M-59.5S"},
+		{-(3600*time.Second + 500*time.Millisecond), "PT-1H-0.5S"},
+		{time.Date(12023, 1, 2, 0, 0, 0, 0, time.UTC), "+12023-01-02T00:00Z"},
+		{[]string{"a", "b"}, "[a, b]"},
+		{value.MapEntry{Key: "a", Value: int32(1)}, "a=1"},
+		{&value.BulkSet{Items: []value.BulkItem{{Value: "a", Bulk: 2}}}, "{a=2}"},
 	}
 	for _, tc := range tests {
 		if got := ToJavaString(tc.in); got != tc.want {
 			t.Errorf("ToJavaString(%T %v) = %q, want %q", tc.in, tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestJavaStringUTCAsDate(t *testing.T) {
+	for _, tc := range []struct {
+		in   any
+		want string
+	}{
+		{time.Unix(0, 0).UTC(), "Thu Jan 01 00:00:00 UTC 1970"},
+		{l(time.Unix(0, 0).UTC()), "[Thu Jan 01 00:00:00 UTC 1970]"},
+		{time.Date(2023, 8, 8, 0, 0, 0, 0, time.FixedZone("", 0)), "2023-08-08T00:00Z"},
+		{&value.VertexProperty{Key: "d", Value: time.Unix(0, 0).UTC()}, "vp[d->Thu Jan 01 00:00:...]"},
+	} {
+		if got := ToJavaStringUTCAsDate(tc.in); got != tc.want {
+			t.Errorf("ToJavaStringUTCAsDate(%v) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
