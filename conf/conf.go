@@ -55,6 +55,12 @@ type ServerConfig struct {
 	SessionTimeout time.Duration `mapstructure:"sessionTimeout"`
 	// ShutdownTimeout bounds how long shutdown waits for running requests.
 	ShutdownTimeout time.Duration `mapstructure:"shutdownTimeout"`
+	// KeepAliveInterval is how often WebSocket clients are pinged; one
+	// silent for two intervals is disconnected (0: no pings).
+	KeepAliveInterval time.Duration `mapstructure:"keepAliveInterval"`
+	// IdleConnectionTimeout closes WebSocket connections without requests,
+	// responses or running requests for this long (0: never).
+	IdleConnectionTimeout time.Duration `mapstructure:"idleConnectionTimeout"`
 }
 
 // AuthConfig enables SASL PLAIN / HTTP Basic authentication.
@@ -90,7 +96,26 @@ type GraphConfig struct {
 	IDType string `mapstructure:"id_type"`
 	// Cache configures the graph's query cache.
 	Cache CacheConfig `mapstructure:"cache"`
+	// Planner configures the graph's query planner.
+	Planner PlannerConfig `mapstructure:"planner"`
 }
+
+// PlannerConfig configures a graph's query planner.
+type PlannerConfig struct {
+	// FullScan says what happens to a traversal that can only run as a
+	// full vertex or edge scan with filters (no id, label or index access,
+	// as g.V().has('name','x') without an index on name): allow (the
+	// default), warn (log a warning naming the traversal) or refuse (fail
+	// the request with 597, naming the step and suggesting an index).
+	FullScan string `mapstructure:"full_scan"`
+}
+
+// Full-scan policies.
+const (
+	FullScanAllow  = "allow"
+	FullScanWarn   = "warn"
+	FullScanRefuse = "refuse"
+)
 
 // CacheConfig bounds a graph's query cache of read-only traversal results.
 // Zero values take the defaults (4096 entries, 64 MiB).
@@ -150,6 +175,8 @@ func setDefaults(v *viper.Viper) {
 	v.SetDefault("server.maxSessions", d.MaxSessions)
 	v.SetDefault("server.sessionTimeout", d.SessionTimeout)
 	v.SetDefault("server.shutdownTimeout", 30*time.Second)
+	v.SetDefault("server.keepAliveInterval", d.KeepAliveInterval)
+	v.SetDefault("server.idleConnectionTimeout", time.Duration(0))
 	v.SetDefault("auth.enabled", false)
 	v.SetDefault("auth.credentials", "")
 	v.SetDefault("log.level", "info")
@@ -217,6 +244,10 @@ func Load(opts Options) (*Config, error) {
 		if g.IDType == "" {
 			g.IDType = "int64"
 		}
+		g.Planner.FullScan = strings.ToLower(strings.TrimSpace(g.Planner.FullScan))
+		if g.Planner.FullScan == "" {
+			g.Planner.FullScan = FullScanAllow
+		}
 		if g.FsyncInterval == 0 {
 			g.FsyncInterval = 10 * time.Millisecond
 		}
@@ -252,6 +283,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Server.MaxContentLength <= 0 {
 		bad("server.maxContentLength must be positive, got %d", c.Server.MaxContentLength)
+	}
+	if c.Server.KeepAliveInterval < 0 {
+		bad("server.keepAliveInterval must not be negative (0 turns pings off)")
+	}
+	if c.Server.IdleConnectionTimeout < 0 {
+		bad("server.idleConnectionTimeout must not be negative (0 means never)")
 	}
 	if c.Server.EvaluationTimeout < 0 {
 		bad("server.evaluationTimeout must not be negative (0 means no limit)")
@@ -292,6 +329,11 @@ func (c *Config) Validate() error {
 		case "int32", "int64":
 		default:
 			bad("%s: id_type %q: want int32 or int64", where, g.IDType)
+		}
+		switch g.Planner.FullScan {
+		case "", FullScanAllow, FullScanWarn, FullScanRefuse:
+		default:
+			bad("%s: planner.full_scan %q: want allow, warn or refuse", where, g.Planner.FullScan)
 		}
 	}
 	if len(c.Sources) == 0 {
@@ -342,9 +384,15 @@ func (c *Config) ServerConfig() (server.Config, error) {
 		EvaluationTimeout: s.EvaluationTimeout,
 		MaxSessions:       s.MaxSessions,
 		SessionTimeout:    s.SessionTimeout,
+
+		KeepAliveInterval:     s.KeepAliveInterval,
+		IdleConnectionTimeout: s.IdleConnectionTimeout,
 	}
 	if s.EvaluationTimeout == 0 {
 		sc.EvaluationTimeout = -1 // no limit
+	}
+	if s.KeepAliveInterval == 0 {
+		sc.KeepAliveInterval = -1 // no pings
 	}
 	if c.Auth.Enabled {
 		creds, err := server.LoadCredentials(c.Auth.Credentials)

@@ -48,6 +48,11 @@ const (
 	OpTextContainsRegex  = "textContainsRegex"
 )
 
+// OpExists selects every element with an entry in a one-key exact, unique
+// or range index: the elements that have the key (has(key)). It takes no
+// values.
+const OpExists = "exists"
+
 // Tokenize splits text into lower-case tokens at every character that is
 // not a letter or digit. Duplicates are kept once, in first-seen order.
 func Tokenize(text string) []string {
@@ -77,10 +82,10 @@ type Span struct {
 func Supports(k Kind, op string) bool {
 	switch k {
 	case Exact, Unique:
-		return op == "eq" || op == "within"
+		return op == "eq" || op == "within" || op == OpExists
 	case Range:
 		switch op {
-		case "eq", "lt", "lte", "gt", "gte", "between", "inside", "outside", "within":
+		case "eq", "lt", "lte", "gt", "gte", "between", "inside", "outside", "within", OpExists:
 			return true
 		}
 	case Text:

@@ -50,8 +50,13 @@ type Cache struct {
 	maxBytes int64
 
 	hits, misses, evictions atomic.Int64
+	purging                 bool // under mu: Purge's removals are not evictions
 	// OnHit and OnMiss, when set, are called on each lookup (metrics).
 	OnHit, OnMiss func()
+	// OnEvict, when set, is called for each entry dropped to stay within
+	// the bounds (not for entries dropped because the graph changed).
+	// It runs with the cache locked: it must not call the cache.
+	OnEvict func()
 }
 
 type cacheEntry struct {
@@ -73,7 +78,13 @@ func NewCache(cfg CacheConfig) *Cache {
 	c := &Cache{maxBytes: cfg.MaxBytes}
 	c.lru, _ = simplelru.NewLRU[string, *cacheEntry](cfg.MaxEntries, func(_ string, e *cacheEntry) {
 		c.bytes -= e.size
+		if c.purging {
+			return
+		}
 		c.evictions.Add(1)
+		if c.OnEvict != nil {
+			c.OnEvict()
+		}
 	})
 	return c
 }
@@ -131,9 +142,9 @@ func (c *Cache) Put(version uint64, key string, items []value.Traverser, size in
 }
 
 func (c *Cache) purge() {
-	n := int64(c.lru.Len())
-	c.lru.Purge()
-	c.evictions.Add(-n) // a version change is not an eviction
+	c.purging = true
+	c.lru.Purge() // a version change is not an eviction
+	c.purging = false
 	c.bytes = 0
 }
 

@@ -40,6 +40,13 @@ type IndexLookup struct {
 	Estimate int64 // entries touched, -1 when unknown
 }
 
+// IndexUnion reads the ids several index lookups select (one per branch
+// of an or()), each element once, then multi-gets them in id order.
+type IndexUnion struct {
+	Edges   bool
+	Lookups []IndexLookup
+}
+
 // Expand walks adjacency: one range scan of edge_out/edge_in per label.
 type Expand struct {
 	Dir    string // OUT, IN, BOTH
@@ -91,6 +98,14 @@ func (n IndexLookup) String() string {
 		elemName(n.Edges), predString(strings.Join(n.Keys, "+"), n.Pred), est)
 }
 
+func (n IndexUnion) String() string {
+	parts := make([]string, len(n.Lookups))
+	for i, l := range n.Lookups {
+		parts[i] = l.String()
+	}
+	return "IndexUnion(" + strings.Join(parts, ", ") + ")"
+}
+
 func (n Expand) String() string {
 	emit := "vertex"
 	if n.Edges {
@@ -111,6 +126,7 @@ func (DirectGet) node()     {}
 func (FullScan) node()      {}
 func (LabelScan) node()     {}
 func (IndexLookup) node()   {}
+func (IndexUnion) node()    {}
 func (Expand) node()        {}
 func (Filter) node()        {}
 func (CountPushdown) node() {}

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/kvtgraph/kvtgraph/index"
@@ -31,6 +30,10 @@ type Info struct {
 	// Estimate counts the index entries a query touches, stopping at
 	// limit (storage's Tx.EstimateLookup); nil when unknown.
 	Estimate func(q storage.IndexQuery, limit int) (int64, error)
+	// StatsEstimate estimates the entries a query touches from the index's
+	// value statistics, reading no data (storage's Graph.EstimateEntries);
+	// ok is false when they cannot tell. Nil when unknown.
+	StatsEstimate func(q storage.IndexQuery) (n int64, ok bool)
 }
 
 // GraphInfo gathers what the planner needs from a store and the
@@ -49,6 +52,11 @@ func GraphInfo(store storage.Store, tx storage.GraphTx) *Info {
 			EstimateLookup(storage.IndexQuery, int) (int64, error)
 		}); ok {
 			info.Estimate = e.EstimateLookup
+		}
+		if g, ok := store.(interface {
+			EstimateEntries(storage.IndexQuery) (int64, bool)
+		}); ok {
+			info.StatsEstimate = g.EstimateEntries
 		}
 	}
 	return info
@@ -355,12 +363,23 @@ func (st *planState) start() (edges bool, ok bool) {
 // the start step, up to the first step that is not a filter.
 func (st *planState) prefix() []int {
 	var out []int
-	for i := 1; i < len(st.steps) && isFilterOp[st.steps[i].Operator]; i++ {
+	for i := 1; i < len(st.steps) && st.prefixFilter(st.steps[i]); i++ {
 		if st.steps[i].Operator != "as" {
 			out = append(out, i)
 		}
 	}
 	return out
+}
+
+// prefixFilter reports whether in may sit in the filter prefix: a
+// has-family step, as(), or an or() of has-family branches (no side
+// effects, so narrowing the start does not change what it sees).
+func (st *planState) prefixFilter(in value.Instruction) bool {
+	if in.Operator == "or" {
+		_, ok := orBranches(in)
+		return ok
+	}
+	return isFilterOp[in.Operator]
 }
 
 func (st *planState) remove(i int) {
@@ -536,99 +555,38 @@ func (st *planState) indexAccess() bool {
 	if sc, ok := st.access.(LabelScan); ok && len(sc.Labels) == 1 {
 		label = sc.Labels[0]
 	}
-	type keyCond struct {
-		pos  int
-		pred *value.P
-		only bool // the instruction has no other condition
-	}
 	byKey := map[string][]keyCond{}
+	var ors []int
 	for _, i := range st.prefix() {
-		conds, ok := hasConds(st.steps[i])
-		if !ok {
+		if st.steps[i].Operator == "or" {
+			ors = append(ors, i)
 			continue
 		}
-		for _, c := range conds {
-			if c.key == "~label" && label == "" {
-				if vals, ok := eqValues(c.pred); ok && len(vals) == 1 {
-					label, _ = unbind(vals[0]).(string)
-				}
-			}
-			if !strings.HasPrefix(c.key, "~") {
-				byKey[c.key] = append(byKey[c.key], keyCond{i, c.pred, len(conds) == 1})
-			}
-		}
+		label = addConds(byKey, st.steps[i], i, label)
 	}
-	var cands []candidate
-	for _, d := range st.info.Indexes {
-		if (d.Element == storage.EdgeElement) != edges || len(d.Keys) == 0 {
-			continue
-		}
-		if d.Label != "" && d.Label != label {
-			continue
-		}
-		switch d.Kind {
-		case index.Exact, index.Unique:
-			var vals []any
-			for _, k := range d.Keys {
-				var v any
-				found := false
-				for _, kc := range byKey[k] {
-					if ev, ok := eqValues(kc.pred); ok {
-						if len(d.Keys) == 1 && kc.pred.Operator == "within" {
-							cands = append(cands, candidate{def: d, drop: -1,
-								pred: &value.P{Operator: "within", Values: append([]any(nil), ev...)}})
-						} else if kc.pred.Operator == "eq" {
-							v, found = ev[0], true
-						}
-						if found {
-							break
-						}
-					}
-				}
-				if !found {
-					// Elements lacking one of the keys have no entry in
-					// a composite index: only a full key set selects a
-					// superset of the matches.
-					vals = nil
-					break
-				}
-				vals = append(vals, v)
-			}
-			if len(vals) > 0 {
-				cands = append(cands, candidate{def: d, drop: -1, pred: &value.P{Operator: "eq", Values: vals}})
-			}
-		case index.Range, index.Text:
-			for _, kc := range byKey[d.Keys[0]] {
-				if kc.pred == nil || !index.Supports(d.Kind, kc.pred.Operator) || !predValuesPlain(kc.pred) {
-					continue
-				}
-				c := candidate{def: d, drop: -1, pred: kc.pred}
-				if kc.pred.Operator == "within" {
-					c.pred = &value.P{Operator: "within", Values: flatValues(kc.pred.Values)}
-				}
-				if d.Kind == index.Text && kc.only {
-					c.drop = kc.pos
-				}
-				cands = append(cands, c)
-			}
-		}
-	}
-	if len(cands) == 0 {
+	cands := st.info.candidates(byKey, label, edges)
+	if len(cands) == 0 && len(ors) == 0 {
 		return false
 	}
 	for i := range cands {
 		cands[i].cost = st.estimate(cands[i], cur)
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if a.cost != b.cost {
-			return a.cost < b.cost
+	sortCandidates(cands)
+	// An or() whose every branch an index answers: a union of lookups.
+	union, ucost, uok := st.orUnion(ors, byKey, label, edges, cur)
+	if uok && (len(cands) == 0 || ucost < cands[0].cost) && !hasForced(cands) {
+		switch {
+		case ucost < cur:
+		case ucost == cur && st.access == nil && !unionScansAll(union):
+		default:
+			return false
 		}
-		if kindRank(a.def.Kind) != kindRank(b.def.Kind) {
-			return kindRank(a.def.Kind) < kindRank(b.def.Kind)
-		}
-		return a.def.Name < b.def.Name
-	})
+		st.useUnion(union, edges)
+		return true
+	}
+	if len(cands) == 0 {
+		return false
+	}
 	best := cands[0]
 	// A text predicate has no other evaluator: its index must be used.
 	forced := false
@@ -644,8 +602,9 @@ func (st *planState) indexAccess() bool {
 	switch {
 	case forced:
 	case best.cost < cur:
-	case best.cost == cur && st.access == nil:
-		// Ties with a full scan (an empty graph): the index reads no more.
+	case best.cost == cur && st.access == nil && best.pred.Operator != index.OpExists:
+		// Ties with a full scan (an empty graph): the index reads no more
+		// (has(key) over every element reads the index on top).
 	default:
 		return false
 	}
@@ -681,9 +640,20 @@ func predValuesPlain(p *value.P) bool {
 
 // estimate is the number of entries a candidate touches, at most limit+1
 // when the store can count them, else a guess from the entry counts.
+// statsTrustAbove is the statistics estimate above which the planner
+// does not count index entries (counting would read that many keys).
+const statsTrustAbove = 1000
+
 func (st *planState) estimate(c candidate, limit int64) int64 {
 	if c.def.Kind == index.Unique && c.pred.Operator == "eq" {
 		return 1
+	}
+	if st.info.StatsEstimate != nil {
+		// Counting with Estimate reads up to limit+1 keys: when the
+		// statistics say the lookup is large, trust them instead.
+		if n, ok := st.info.StatsEstimate(storage.IndexQuery{Index: c.def.Name, Pred: c.pred}); ok && (n > statsTrustAbove || st.info.Estimate == nil) {
+			return min(n, limit+1)
+		}
 	}
 	if st.info.Estimate != nil {
 		n, err := st.info.Estimate(storage.IndexQuery{Index: c.def.Name, Pred: c.pred}, int(limit)+1)
@@ -693,6 +663,9 @@ func (st *planState) estimate(c candidate, limit int64) int64 {
 		return limit + 1
 	}
 	n := st.info.Stats.IndexEntries[c.def.Name]
+	if c.pred.Operator == index.OpExists {
+		return n
+	}
 	switch c.def.Kind {
 	case index.Range:
 		n /= 3

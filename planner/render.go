@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kvtgraph/kvtgraph/index"
 	"github.com/kvtgraph/kvtgraph/storage/value"
 	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
@@ -68,6 +69,8 @@ func pString(p *value.P) string {
 		return p.Operator + "(" + strings.Join(parts, ", ") + ")"
 	case "within", "without":
 		return p.Operator + "(" + javaString(flatValues(p.Values)) + ")"
+	case index.OpExists:
+		return p.Operator + "()"
 	}
 	if len(p.Values) == 1 {
 		return p.Operator + "(" + javaString(p.Values[0]) + ")"
@@ -176,12 +179,17 @@ func stepString(in value.Instruction) string {
 	case OpScanV, OpScanE:
 		return LabelScan{Edges: in.Operator == OpScanE, Labels: strs(args)}.String()
 	case OpIndexV, OpIndexE:
-		n := IndexLookup{Edges: in.Operator == OpIndexE, Estimate: -1}
-		if len(args) == 2 {
-			n.Index, _ = args[0].(string)
-			n.Pred, _ = args[1].(*value.P)
+		u := IndexUnion{Edges: in.Operator == OpIndexE}
+		for i := 0; i+1 < len(args); i += 2 {
+			n := IndexLookup{Edges: u.Edges, Estimate: -1}
+			n.Index, _ = args[i].(string)
+			n.Pred, _ = args[i+1].(*value.P)
+			u.Lookups = append(u.Lookups, n)
 		}
-		return n.String()
+		if len(u.Lookups) == 1 {
+			return u.Lookups[0].String()
+		}
+		return u.String()
 	case OpCountAdj:
 		if len(args) > 0 {
 			d, _ := args[0].(string)

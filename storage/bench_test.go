@@ -47,6 +47,16 @@ var benchStores = []struct {
 // benchLoad builds the benchmark graph in s and returns the time the edge
 // load took.
 func benchLoad(b *testing.B, s kv.Store, nv, ne int) (*Graph, time.Duration) {
+	return benchLoadP(b, s, nv, ne, false)
+}
+
+// benchPrefetchEvery is the chunk a prefetching loader (graphio) hands to
+// Prefetch.
+const benchPrefetchEvery = 1000
+
+// benchLoadP is benchLoad; with prefetch it calls Prefetch once per chunk
+// of vertices or edges, as storage/graphio does per batch.
+func benchLoadP(b *testing.B, s kv.Store, nv, ne int, prefetch bool) (*Graph, time.Duration) {
 	g, err := Open(s, Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -58,6 +68,15 @@ func benchLoad(b *testing.B, s kv.Store, nv, ne int) (*Graph, time.Duration) {
 	elabels := []string{"knows", "likes", "visits"}
 	err = g.BulkLoad(bg, func(tx GraphTx) error {
 		for i := 0; i < nv; i++ {
+			if prefetch && i%benchPrefetchEvery == 0 {
+				ids := make([]any, 0, benchPrefetchEvery)
+				for j := i; j < min(nv, i+benchPrefetchEvery); j++ {
+					ids = append(ids, int64(j))
+				}
+				if err := tx.(*bulkTx).Prefetch(ids); err != nil {
+					return err
+				}
+			}
 			_, err := tx.AddVertex(int64(i), vlabels[i%len(vlabels)], []KeyValue{
 				{Key: "uid", Value: int64(i)}, {Key: "name", Value: "v" + strconv.Itoa(i)}})
 			if err != nil {
@@ -74,12 +93,26 @@ func benchLoad(b *testing.B, s kv.Store, nv, ne int) (*Graph, time.Duration) {
 	perm := rng.Perm(nv)
 	t0 := time.Now()
 	err = g.BulkLoad(bg, func(tx GraphTx) error {
-		for i := 0; i < ne; i++ {
-			out := int64(perm[zipf.Uint64()])
-			in := int64(rng.Intn(nv))
-			_, err := tx.AddEdge(nil, elabels[i%len(elabels)], out, in, []KeyValue{{Key: "weight", Value: rng.Float64()}})
-			if err != nil {
-				return err
+		type edge struct{ out, in int64 }
+		chunk := make([]edge, 0, benchPrefetchEvery)
+		ids := make([]any, 0, 2*benchPrefetchEvery)
+		for i := 0; i < ne; i += benchPrefetchEvery {
+			chunk, ids = chunk[:0], ids[:0]
+			for j := i; j < min(ne, i+benchPrefetchEvery); j++ {
+				e := edge{int64(perm[zipf.Uint64()]), int64(rng.Intn(nv))}
+				chunk = append(chunk, e)
+				ids = append(ids, e.out, e.in)
+			}
+			if prefetch {
+				if err := tx.(*bulkTx).Prefetch(ids); err != nil {
+					return err
+				}
+			}
+			for j, e := range chunk {
+				_, err := tx.AddEdge(nil, elabels[(i+j)%len(elabels)], e.out, e.in, []KeyValue{{Key: "weight", Value: rng.Float64()}})
+				if err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -90,13 +123,19 @@ func benchLoad(b *testing.B, s kv.Store, nv, ne int) (*Graph, time.Duration) {
 	return g, time.Since(t0)
 }
 
-func BenchmarkBulkLoad(b *testing.B) {
+func BenchmarkBulkLoad(b *testing.B) { benchBulkLoad(b, false) }
+
+// BenchmarkBulkLoadPrefetch loads the same graph calling Prefetch per
+// chunk of 1000 vertices or edges.
+func BenchmarkBulkLoadPrefetch(b *testing.B) { benchBulkLoad(b, true) }
+
+func benchBulkLoad(b *testing.B, prefetch bool) {
 	for _, st := range benchStores {
 		b.Run(st.name, func(b *testing.B) {
 			var total time.Duration
 			for i := 0; i < b.N; i++ {
 				s := st.open(b)
-				_, d := benchLoad(b, s, benchVertices, benchEdges)
+				_, d := benchLoadP(b, s, benchVertices, benchEdges, prefetch)
 				total += d
 				s.Close()
 			}

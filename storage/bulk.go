@@ -32,7 +32,9 @@ func (g *Graph) BulkLoad(ctx context.Context, fn func(tx GraphTx) error) error {
 	if err := b.cur.Commit(); err != nil {
 		return fmt.Errorf("storage: bulk load: batch %d: %w", b.batches+1, err)
 	}
-	return nil
+	// A load usually changes indexes wholesale: rebuild the value
+	// statistics it made stale (one keys-only scan per such index).
+	return g.refreshStale(ctx)
 }
 
 type bulkTx struct {

@@ -189,8 +189,11 @@ func Check(ctx context.Context, g *Graph) (*CheckReport, error) {
 	}
 	// Label index and indexes: exact agreement.
 	idxNames := map[uint32]string{}
+	byID := map[uint32]*indexDef{}
+	values := map[uint32][][]byte{} // encoded values per index, for the histograms
 	for _, d := range defs {
 		idxNames[d.id] = d.Name
+		byID[d.id] = d
 	}
 	for _, t := range []kv.Table{g.t.labelIdx, g.t.secondary, g.t.rangeIdx, g.t.search, g.t.unique} {
 		want := expected[t.Name]
@@ -206,6 +209,11 @@ func Check(ctx context.Context, g *Graph) (*CheckReport, error) {
 						what = fmt.Sprintf("unknown index %d", id)
 					}
 					counts[statKey{kindIndex, uint32(id)}]++
+					if d := byID[uint32(id)]; d != nil && g.indexTable(d.Kind) == t {
+						if m, err := d.valueLen(k[n:]); err == nil {
+							values[d.id] = append(values[d.id], k[n:n+m])
+						}
+					}
 				}
 			}
 			w, ok := want[string(k)]
@@ -237,5 +245,6 @@ func Check(ctx context.Context, g *Graph) (*CheckReport, error) {
 		}
 	}
 	g.stats.mu.Unlock()
+	g.checkValueStats(r, values, idxNames)
 	return r, nil
 }

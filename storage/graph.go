@@ -69,6 +69,7 @@ type Graph struct {
 	names    [3]*namespace // nsVertexLabel, nsEdgeLabel, nsPropertyKey
 	indexes  map[string]*indexDef
 	idxByID  map[uint32]*indexDef
+	idxLists atomic.Pointer[idxLists] // indexesFor's cache
 
 	stats *statistics
 }

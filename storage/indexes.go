@@ -92,20 +92,55 @@ func (g *Graph) indexTable(k index.Kind) kv.Table {
 	return g.t.secondary
 }
 
-// indexesFor returns the indexes over one element kind.
+// indexesFor returns the indexes over one element kind (callers must not
+// modify the slice). The lists are cached and revalidated against
+// g.indexes on each call (a map lookup per index, no allocation), so any
+// change of the index set under schemaMu is picked up.
 func (g *Graph) indexesFor(kind ElementKind) []*indexDef {
 	g.schemaMu.RLock()
 	defer g.schemaMu.RUnlock()
 	if len(g.indexes) == 0 {
 		return nil
 	}
-	var out []*indexDef
+	if c := g.idxLists.Load(); c != nil && c.valid(g.indexes) {
+		return c.of(kind)
+	}
+	c := &idxLists{}
 	for _, d := range g.indexes {
-		if d.Element == kind {
-			out = append(out, d)
+		if d.Element == EdgeElement {
+			c.e = append(c.e, d)
+		} else {
+			c.v = append(c.v, d)
 		}
 	}
-	return out
+	c.v, c.e = c.v[:len(c.v):len(c.v)], c.e[:len(c.e):len(c.e)] // appends copy
+	g.idxLists.Store(c)
+	return c.of(kind)
+}
+
+// idxLists caches the indexes per element kind.
+type idxLists struct{ v, e []*indexDef }
+
+func (c *idxLists) of(kind ElementKind) []*indexDef {
+	if kind == EdgeElement {
+		return c.e
+	}
+	return c.v
+}
+
+// valid reports whether c holds exactly the definitions in m.
+func (c *idxLists) valid(m map[string]*indexDef) bool {
+	if len(c.v)+len(c.e) != len(m) {
+		return false
+	}
+	for _, l := range [2][]*indexDef{c.v, c.e} {
+		for _, d := range l {
+			if m[d.Name] != d {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 type idxEntry struct {
@@ -236,6 +271,7 @@ func (tx *Tx) updateIndexDefs(defs []*indexDef, kind ElementKind, elem []byte, l
 					return mapKVErr("storage: index "+d.Name, err)
 				}
 				tx.deltas[sk]--
+				tx.vdeltas = append(tx.vdeltas, valDelta{d.id, d.entryValue(e.key, elem), -1})
 			}
 		}
 		for _, e := range after {
@@ -247,6 +283,7 @@ func (tx *Tx) updateIndexDefs(defs []*indexDef, kind ElementKind, elem []byte, l
 				return mapKVErr("storage: index "+d.Name, err)
 			}
 			tx.deltas[sk]++
+			tx.vdeltas = append(tx.vdeltas, valDelta{d.id, d.entryValue(e.key, elem), 1})
 		}
 	}
 	return nil
@@ -370,6 +407,9 @@ func (g *Graph) CreateIndex(ctx context.Context, def IndexDef) error {
 	if err != nil {
 		return err
 	}
+	g.stats.mu.Lock()
+	g.stats.vals[d.id] = &valueStats{hll: &index.HLL{}}
+	g.stats.mu.Unlock()
 	g.schemaMu.Lock()
 	g.indexes[d.Name] = d
 	g.idxByID[d.id] = d
@@ -381,13 +421,17 @@ func (g *Graph) CreateIndex(ctx context.Context, def IndexDef) error {
 		}
 		return fmt.Errorf("storage: create index %q: backfill: %w", d.Name, err)
 	}
-	return nil
+	// The backfill wrote entries in element order; build the value
+	// statistics from the index in value order.
+	return g.refreshIndexStats(ctx, d)
 }
 
 // backfill writes the entries of every existing element.
 func (g *Graph) backfill(ctx context.Context, d *indexDef) error {
 	only := []*indexDef{d}
 	var cursor []byte
+	progress := backfillProgressOf(ctx)
+	var scanned int64
 	for {
 		tx, err := g.BeginTx(ctx, TxOptions{})
 		if err != nil {
@@ -439,6 +483,9 @@ func (g *Graph) backfill(ctx context.Context, d *indexDef) error {
 		if err := tx.Commit(); err != nil {
 			return err
 		}
+		if scanned += int64(len(p.Keys)); progress != nil {
+			progress(d.Name, scanned)
+		}
 		if p.Cursor == nil {
 			return nil
 		}
@@ -489,6 +536,7 @@ func (g *Graph) DropIndex(ctx context.Context, name string) error {
 	}
 	g.stats.mu.Lock()
 	delete(g.stats.counts, statKey{kindIndex, d.id})
+	delete(g.stats.vals, d.id)
 	g.stats.mu.Unlock()
 	g.bump(0)
 	return nil
@@ -557,7 +605,9 @@ func (g *Graph) FindIndex(elem ElementKind, label, key, op string) (IndexDef, bo
 // indexes, Pred is eq with one value per key (an exact index also takes a
 // prefix of its keys), or within on a one-key index. For range indexes any
 // of eq, lt, lte, gt, gte, between, inside, outside, within. For text
-// indexes textContains, textContainsPrefix or textContainsRegex.
+// indexes textContains, textContainsPrefix or textContainsRegex. On a
+// one-key exact, unique or range index, index.OpExists (no values) selects
+// every element that has the key.
 type IndexQuery struct {
 	Index string
 	Pred  *value.P
@@ -629,6 +679,9 @@ func (tx *Tx) lookup(q IndexQuery, limit int) ([][]byte, error) {
 	}
 	if !index.Supports(d.Kind, q.Pred.Operator) {
 		return nil, fmt.Errorf("storage: lookup in %s index %q: operator %q is not supported: %w", d.Kind, d.Name, q.Pred.Operator, ErrInvalidArgument)
+	}
+	if q.Pred.Operator == index.OpExists {
+		return tx.lookupExists(d, limit)
 	}
 	prefix := binary.AppendUvarint(nil, uint64(d.id))
 	t := tx.g.indexTable(d.Kind)

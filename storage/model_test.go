@@ -150,6 +150,17 @@ func runModel(t *testing.T, seed int64, steps int) {
 	tx := begin(t, g)
 	m := committed.clone()
 	for step := 0; step < steps; step++ {
+		if step%7 == 3 {
+			// What Prefetch learns must not change any outcome below,
+			// also after later adds and removes in this transaction.
+			ids := []any{}
+			for i := int64(0); i < 12; i++ {
+				ids = append(ids, i)
+			}
+			if err := tx.Prefetch(ids); err != nil {
+				t.Fatal(err)
+			}
+		}
 		vid := int64(rng.Intn(12))
 		eid := int64(100 + rng.Intn(20))
 		var op string
@@ -289,6 +300,7 @@ func runModel(t *testing.T, seed int64, steps int) {
 			}
 			tx = begin(t, g)
 			checkGraph(t, g)
+			checkModelStats(t, g, committed, step%3 == 0)
 		}
 		if err != nil {
 			t.Fatalf("step %d %s: %v", step, op, err)

@@ -188,17 +188,42 @@ func (g *Graph) toVertexProperty(owner *value.Vertex, p *vpRow) (*value.VertexPr
 
 // toEdge builds the detached edge from its parts.
 func (g *Graph) toEdge(out []byte, label uint32, in, eid []byte, val *edgeVal) (*value.Edge, error) {
-	lname, err := g.nameOf(nsEdgeLabel, label)
-	if err != nil {
-		return nil, err
+	// The names under one read lock; the edge, its endpoint vertices and
+	// its properties in two allocations.
+	var lname, ol, il string
+	var bad error
+	name := func(ns int, id uint32) string {
+		e, ok := g.names[ns].byID[id]
+		if !ok && bad == nil {
+			bad = fmt.Errorf("storage: unknown %s id %d: %w", nsNames[ns], id, ErrCorrupt)
+			return ""
+		}
+		if !ok {
+			return ""
+		}
+		return e.name
 	}
-	ol, err := g.nameOf(nsVertexLabel, val.outLabel)
-	if err != nil {
-		return nil, err
+	x := &struct {
+		e       value.Edge
+		out, in value.Vertex
+	}{}
+	var props []value.Property
+	var pptr []*value.Property
+	if len(val.props) > 0 {
+		props = make([]value.Property, len(val.props))
+		pptr = make([]*value.Property, len(val.props))
 	}
-	il, err := g.nameOf(nsVertexLabel, val.inLabel)
-	if err != nil {
-		return nil, err
+	g.schemaMu.RLock()
+	lname = name(nsEdgeLabel, label)
+	ol = name(nsVertexLabel, val.outLabel)
+	il = name(nsVertexLabel, val.inLabel)
+	for i, p := range val.props {
+		props[i] = value.Property{Key: name(nsPropertyKey, p.key), Value: p.value, Element: &x.e}
+		pptr[i] = &props[i]
+	}
+	g.schemaMu.RUnlock()
+	if bad != nil {
+		return nil, bad
 	}
 	oid, _, err := decodeID(out)
 	if err != nil {
@@ -212,14 +237,11 @@ func (g *Graph) toEdge(out []byte, label uint32, in, eid []byte, val *edgeVal) (
 	if err != nil {
 		return nil, err
 	}
-	e := &value.Edge{ID: id, Label: lname, OutV: &value.Vertex{ID: oid, Label: ol}, InV: &value.Vertex{ID: iid, Label: il},
-		Properties: make([]*value.Property, 0, len(val.props))}
-	for _, p := range val.props {
-		k, err := g.nameOf(nsPropertyKey, p.key)
-		if err != nil {
-			return nil, err
-		}
-		e.Properties = append(e.Properties, &value.Property{Key: k, Value: p.value, Element: e})
+	x.out = value.Vertex{ID: oid, Label: ol}
+	x.in = value.Vertex{ID: iid, Label: il}
+	x.e = value.Edge{ID: id, Label: lname, OutV: &x.out, InV: &x.in, Properties: pptr}
+	if x.e.Properties == nil {
+		x.e.Properties = []*value.Property{}
 	}
-	return e, nil
+	return &x.e, nil
 }

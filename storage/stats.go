@@ -23,18 +23,25 @@ const kindIndex = 'I'
 type statistics struct {
 	mu     sync.Mutex
 	counts map[statKey]int64
+	// vals are the value statistics per index id (stats_values.go).
+	vals map[uint32]*valueStats
 }
 
-func newStatistics() *statistics { return &statistics{counts: map[statKey]int64{}} }
+func newStatistics() *statistics {
+	return &statistics{counts: map[statKey]int64{}, vals: map[uint32]*valueStats{}}
+}
 
-func (s *statistics) apply(d map[statKey]int64) {
-	if len(d) == 0 {
+// apply adds a committed transaction's count deltas and index entry
+// changes.
+func (s *statistics) apply(d map[statKey]int64, vd []valDelta) {
+	if len(d) == 0 && len(vd) == 0 {
 		return
 	}
 	s.mu.Lock()
 	for k, n := range d {
 		s.counts[k] += n
 	}
+	s.applyValues(vd)
 	s.mu.Unlock()
 }
 
@@ -160,18 +167,39 @@ func (g *Graph) recount(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("storage: count edges: %w", err)
 	}
+	// The same pass builds each index's value statistics: keys come in
+	// (index, value) order.
+	builders := map[uint32]*statsBuilder{}
+	g.schemaMu.RLock()
+	for id, d := range g.idxByID {
+		builders[id] = newStatsBuilder(d)
+	}
+	g.schemaMu.RUnlock()
 	for _, t := range []kv.Table{g.t.secondary, g.t.rangeIdx, g.t.search, g.t.unique} {
 		err = count(t, func(k []byte) (statKey, error) {
 			r := reader{b: k}
 			id := uint32(r.uvarint())
-			return statKey{kindIndex, id}, r.err
+			if r.err != nil {
+				return statKey{}, r.err
+			}
+			if sb := builders[id]; sb != nil && g.indexTable(sb.d.Kind) == t {
+				if err := sb.add(k); err != nil {
+					return statKey{}, err
+				}
+			}
+			return statKey{kindIndex, id}, nil
 		})
 		if err != nil {
 			return fmt.Errorf("storage: count index entries: %w", err)
 		}
 	}
+	vals := make(map[uint32]*valueStats, len(builders))
+	for id, sb := range builders {
+		vals[id] = sb.finish()
+	}
 	g.stats.mu.Lock()
 	g.stats.counts = counts
+	g.stats.vals = vals
 	g.stats.mu.Unlock()
 	return nil
 }

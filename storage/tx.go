@@ -24,8 +24,14 @@ type Tx struct {
 	// known maps encoded ids of vertices known to exist in this
 	// transaction to their label ids.
 	known map[string]uint32
+	// absent holds encoded ids of vertices Prefetch found missing; known
+	// (checked first) overrides it once the transaction writes one.
+	absent map[string]struct{}
 	// deltas are count changes applied to the statistics on commit.
 	deltas map[statKey]int64
+	// vdeltas are the index entry changes, applied to the value
+	// statistics on commit.
+	vdeltas []valDelta
 	// scratch is a reusable key buffer for reads (the store does not keep
 	// the keys it is passed).
 	scratch []byte
@@ -105,7 +111,7 @@ func (tx *Tx) Commit() error {
 		return mapKVErr("storage: commit", err)
 	}
 	if tx.nops > 0 {
-		tx.g.stats.apply(tx.deltas)
+		tx.g.stats.apply(tx.deltas, tx.vdeltas)
 		tx.g.bump(tx.kt.CommitVersion())
 	}
 	return nil

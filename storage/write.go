@@ -128,6 +128,9 @@ func (tx *Tx) exists(t kv.Table, k []byte) (bool, error) {
 		if _, ok := tx.known[string(k)]; ok {
 			return true, nil
 		}
+		if tx.knownAbsent(k) {
+			return false, nil
+		}
 	}
 	_, err := tx.kt.Get(t, k)
 	if errors.Is(err, kv.ErrKeyNotFound) {
@@ -142,13 +145,32 @@ func (tx *Tx) exists(t kv.Table, k []byte) (bool, error) {
 // prepProps interns keys and normalizes values of creation properties.
 // Null values are skipped.
 func (tx *Tx) prepProps(label *schemaEntry, props []KeyValue, vertex bool) ([]*schemaEntry, []any, error) {
+	if len(props) == 0 {
+		return nil, nil, nil
+	}
 	keys := make([]*schemaEntry, 0, len(props))
 	vals := make([]any, 0, len(props))
-	count := map[string]int{}
-	for _, p := range props {
-		count[p.Key]++
+	// repeated reports whether a key occurs more than once (a few
+	// properties: a quadratic scan allocates nothing; many: a map).
+	var count map[string]int
+	if len(props) > 16 {
+		count = make(map[string]int, len(props))
+		for _, p := range props {
+			count[p.Key]++
+		}
 	}
-	for _, p := range props {
+	repeated := func(i int) bool {
+		if count != nil {
+			return count[props[i].Key] > 1
+		}
+		for j := range props {
+			if j != i && props[j].Key == props[i].Key {
+				return true
+			}
+		}
+		return false
+	}
+	for i, p := range props {
 		if p.Value == nil {
 			continue
 		}
@@ -161,7 +183,7 @@ func (tx *Tx) prepProps(label *schemaEntry, props []KeyValue, vertex bool) ([]*s
 			return nil, nil, fmt.Errorf("storage: property %q: %w: %w", p.Key, ErrInvalidArgument, err)
 		}
 		card := Single
-		if count[p.Key] > 1 {
+		if repeated(i) {
 			card = List
 		}
 		if err := tx.g.checkValue(label, ke, card, v, vertex); err != nil {
@@ -279,11 +301,11 @@ func (tx *Tx) AddEdge(id any, label string, outV, inV any, props []KeyValue) (*v
 	if err != nil {
 		return nil, fmt.Errorf("storage: add edge: in-vertex %v: %w", inV, ErrVertexNotFound)
 	}
-	ol, err := tx.vertexLabelOf(ok, outV)
+	ol, err := tx.endpointLabel(ok, outV)
 	if err != nil {
 		return nil, fmt.Errorf("storage: add edge: out-vertex: %w", err)
 	}
-	il, err := tx.vertexLabelOf(ik, inV)
+	il, err := tx.endpointLabel(ik, inV)
 	if err != nil {
 		return nil, fmt.Errorf("storage: add edge: in-vertex: %w", err)
 	}

@@ -178,45 +178,65 @@ func accessScan(op string, args []any, vertices bool) (step, error) {
 	}}, nil
 }
 
+// accessIndex reads the elements one or more index lookups select
+// (args: name, P, name, P, ...; several pairs are the union the planner
+// makes of an or()), each element once, in id order.
 func accessIndex(op string, args []any, vertices bool) (step, error) {
-	if len(args) != 2 {
-		return nil, errorf(op, "expected an index name and a predicate")
+	if len(args) < 2 || len(args)%2 != 0 {
+		return nil, errorf(op, "expected pairs of an index name and a predicate")
 	}
-	name, ok := args[0].(string)
-	if !ok {
-		return nil, errorf(op, "the index name must be a String, got %s", typeName(args[0]))
+	var qs []storage.IndexQuery
+	for i := 0; i < len(args); i += 2 {
+		name, ok := args[i].(string)
+		if !ok {
+			return nil, errorf(op, "the index name must be a String, got %s", typeName(args[i]))
+		}
+		p, ok := args[i+1].(*value.P)
+		if !ok || p == nil {
+			return nil, errorf(op, "the predicate must be a P, got %s", typeName(args[i+1]))
+		}
+		qs = append(qs, storage.IndexQuery{Index: name, Pred: p})
 	}
-	p, ok := args[1].(*value.P)
-	if !ok {
-		return nil, errorf(op, "the predicate must be a P, got %s", typeName(args[1]))
-	}
-	q := storage.IndexQuery{Index: name, Pred: p}
 	return &flatMapStep{f: func(x *exec, t *trav) valIter {
 		ir, ok := x.tx.(indexReader)
 		if !ok {
 			throwf(op, "the graph transaction (%T) cannot read indexes", x.tx)
 		}
 		var out []any
-		if vertices {
-			vs, err := ir.LookupVertices(q)
-			if err != nil {
-				throw(err)
+		seen := map[string]bool{}
+		first := func(id any) bool {
+			if len(qs) == 1 {
+				return true
 			}
-			for _, v := range vs {
-				x.tick()
-				if x.vertexOK(v) {
-					out = append(out, v)
+			k := typeName(id) + ":" + value.Key(id)
+			if seen[k] {
+				return false
+			}
+			seen[k] = true
+			return true
+		}
+		for _, q := range qs {
+			if vertices {
+				vs, err := ir.LookupVertices(q)
+				if err != nil {
+					throw(err)
 				}
-			}
-		} else {
-			es, err := ir.LookupEdges(q)
-			if err != nil {
-				throw(err)
-			}
-			for _, e := range es {
-				x.tick()
-				if x.edgeOK(e) {
-					out = append(out, e)
+				for _, v := range vs {
+					x.tick()
+					if x.vertexOK(v) && first(v.ID) {
+						out = append(out, v)
+					}
+				}
+			} else {
+				es, err := ir.LookupEdges(q)
+				if err != nil {
+					throw(err)
+				}
+				for _, e := range es {
+					x.tick()
+					if x.edgeOK(e) && first(e.ID) {
+						out = append(out, e)
+					}
 				}
 			}
 		}

@@ -32,6 +32,7 @@ func buildExecutor(ctx context.Context, c *conf.Config, metrics *server.Metrics,
 	traversal.SetIORoot(c.TinkerPopDir)
 	graphs := map[string]storage.Store{}
 	caches := map[string]planner.CacheConfig{}
+	fullScan := map[string]planner.FullScanPolicy{}
 	var closers []func() error
 	closeAll := func() error {
 		var errs []error
@@ -49,6 +50,12 @@ func buildExecutor(ctx context.Context, c *conf.Config, metrics *server.Metrics,
 		closers = append(closers, closeGraph)
 		graphs[gc.Name] = g
 		caches[gc.Name] = planner.CacheConfig{Disabled: gc.Cache.Disabled, MaxEntries: gc.Cache.MaxEntries, MaxBytes: gc.Cache.MaxBytes}
+		policy, err := planner.ParseFullScanPolicy(gc.Planner.FullScan)
+		if err != nil {
+			_ = closeAll()
+			return nil, nil, fmt.Errorf("graph %q: %w", gc.Name, err)
+		}
+		fullScan[gc.Name] = policy
 		if gc.Load != "" {
 			if err := loadIfEmpty(ctx, g, gc, log); err != nil {
 				_ = closeAll()
@@ -61,7 +68,7 @@ func buildExecutor(ctx context.Context, c *conf.Config, metrics *server.Metrics,
 		_ = closeAll()
 		return nil, nil, err
 	}
-	opts := exec.PlanOptions{GraphCache: caches}
+	opts := exec.PlanOptions{GraphCache: caches, GraphFullScan: fullScan}
 	if metrics != nil {
 		opts.Metrics = metrics
 	}

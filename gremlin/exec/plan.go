@@ -2,10 +2,13 @@ package exec
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kvtgraph/kvtgraph/gremlin/server"
 	"github.com/kvtgraph/kvtgraph/planner"
 	"github.com/kvtgraph/kvtgraph/storage"
 	"github.com/kvtgraph/kvtgraph/storage/value"
@@ -20,11 +23,23 @@ type PlanOptions struct {
 	// GraphCache names the graph.
 	Cache      planner.CacheConfig
 	GraphCache map[string]planner.CacheConfig
-	// Metrics, when set, receives hit and miss counts, under the cache
-	// name "query:<graph>".
+	// FullScan says what happens to a traversal that can only run as a
+	// full vertex or edge scan with filters (no id, label or index
+	// access): allow (the default), warn (log it) or refuse (fail the
+	// request with 597). GraphFullScan overrides it per graph. It applies
+	// while the planner is on.
+	FullScan      planner.FullScanPolicy
+	GraphFullScan map[string]planner.FullScanPolicy
+	// Metrics, when set, receives hit, miss and eviction counts, under
+	// the cache name "query:<graph>".
 	Metrics interface {
 		CacheLookups(cache string) (hits, misses prometheus.Counter)
 	}
+}
+
+// cacheEvictions is the optional eviction hook of PlanOptions.Metrics.
+type cacheEvictions interface {
+	CacheEvictions(cache string) prometheus.Counter
 }
 
 // planSettings are an executor's planner switch and its graphs' caches.
@@ -32,6 +47,7 @@ type planSettings struct {
 	mu       sync.RWMutex
 	disabled bool
 	caches   map[string]*planner.Cache
+	fullScan map[string]planner.FullScanPolicy
 }
 
 func newPlanSettings(graphs map[string]storage.Store) *planSettings {
@@ -46,6 +62,7 @@ func newPlanSettings(graphs map[string]storage.Store) *planSettings {
 // the caches (dropping what they hold); call it before serving.
 func (e *Executor) ConfigurePlanner(o PlanOptions) {
 	caches := map[string]*planner.Cache{}
+	fullScan := map[string]planner.FullScanPolicy{}
 	for name := range e.graphs {
 		cfg := o.Cache
 		if c, ok := o.GraphCache[name]; ok {
@@ -55,13 +72,70 @@ func (e *Executor) ConfigurePlanner(o PlanOptions) {
 		if c != nil && o.Metrics != nil {
 			hits, misses := o.Metrics.CacheLookups("query:" + name)
 			c.OnHit, c.OnMiss = hits.Inc, misses.Inc
+			if ev, ok := o.Metrics.(cacheEvictions); ok {
+				c.OnEvict = ev.CacheEvictions("query:" + name).Inc
+			}
 		}
 		caches[name] = c
+		fs := o.FullScan
+		if p, ok := o.GraphFullScan[name]; ok {
+			fs = p
+		}
+		if fs != planner.FullScanAllow && fs != "" {
+			fullScan[name] = fs
+		}
 	}
 	e.plan.mu.Lock()
 	e.plan.disabled = o.DisablePlanner
 	e.plan.caches = caches
+	e.plan.fullScan = fullScan
 	e.plan.mu.Unlock()
+}
+
+func (e *Executor) fullScanPolicy(graph string) planner.FullScanPolicy {
+	e.plan.mu.RLock()
+	defer e.plan.mu.RUnlock()
+	if p, ok := e.plan.fullScan[graph]; ok {
+		return p
+	}
+	return planner.FullScanAllow
+}
+
+// checkFullScan applies the graph's full-scan policy to a plan: warn logs
+// the traversal, refuse fails with an error that names the filter steps
+// and suggests an index.
+func (e *Executor) checkFullScan(graph string, p *planner.QueryPlan) error {
+	policy := e.fullScanPolicy(graph)
+	if policy == planner.FullScanAllow {
+		return nil
+	}
+	fs, ok := p.FilteredFullScan()
+	if !ok {
+		return nil
+	}
+	elem, table := "vertex", "vertices"
+	if fs.Edges {
+		elem, table = "edge", "edges"
+	}
+	if policy == planner.FullScanWarn {
+		e.log.Warn("traversal runs as a full scan", "graph", graph, "traversal", p.Traversal(),
+			"scans", table, "filters", fs.Filters, "keys", fs.Keys)
+		return nil
+	}
+	hint := "start from ids or declare an index on the keys it tests"
+	if len(fs.Keys) > 0 {
+		hint = fmt.Sprintf("declare an index on %s, e.g. schema.indexLabel('by%s').on%s(label).by('%s').secondary().create(), or start from ids",
+			strings.Join(fs.Keys, ", "), upperFirst(fs.Keys[0]), map[bool]string{false: "V", true: "E"}[fs.Edges], fs.Keys[0])
+	}
+	return fmt.Errorf("%w: full scans are refused on graph %q (planner.full_scan: refuse): %s would read every %s to evaluate %s; %s",
+		server.ErrEvaluation, graph, p.Traversal(), elem, strings.Join(fs.Filters, ", "), hint)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // CacheStats returns the query cache counters of a graph (zero when its
@@ -99,9 +173,14 @@ func (st *state) compile(graph string, bc *value.Bytecode, tx storage.GraphTx) (
 
 func (st *state) compilePlanned(graph string, bc *value.Bytecode, tx storage.GraphTx) (*traversal.Traversal, error) {
 	if st.exec.plannerOn() {
-		if p, err := planner.Plan(bc, planner.GraphInfo(st.exec.graphs[graph], tx)); err == nil && p.Rewritten() {
-			if t, err := traversal.Compile(p.Bytecode); err == nil {
-				return t, nil
+		if p, err := planner.Plan(bc, planner.GraphInfo(st.exec.graphs[graph], tx)); err == nil {
+			if err := st.exec.checkFullScan(graph, p); err != nil {
+				return nil, err
+			}
+			if p.Rewritten() {
+				if t, err := traversal.Compile(p.Bytecode); err == nil {
+					return t, nil
+				}
 			}
 		}
 	}

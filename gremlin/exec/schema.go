@@ -23,6 +23,8 @@ import (
 //	schema.indexLabel('personByAge').onV('person').by('age').range().create()
 //	schema.getIndexLabels()   (getPropertyKeys, getVertexLabels, getEdgeLabels, getIndexLabel('x')...)
 //	schema.indexLabel('personByAge').remove()
+//	schema.propertyKey('x').remove()   (vertexLabel('x'), edgeLabel('x'): refused
+//	                                    while an index, a label or elements use it)
 //
 // A script made only of such statements (separated by ';' or new lines)
 // is evaluated here, against the graph of the request's "g" (or the only
@@ -438,11 +440,11 @@ func (st *state) evalSchemaChain(ctx context.Context, graph string, ss schemaSto
 		}
 	}
 	if action == "remove" {
-		if first.name != "indexLabel" {
-			return nil, fail("removing a %s is not supported by the storage layer (only index labels can be removed)", kindWord(first.name))
-		}
 		if existing == nil {
-			return nil, fail("no index label named %q", name)
+			return nil, fail("no %s named %q", kindWord(first.name), name)
+		}
+		if first.name != "indexLabel" {
+			return st.removeSchema(ctx, graph, ss, first.name, name)
 		}
 		if err := ss.DropIndex(ctx, name); err != nil {
 			return nil, err
@@ -502,12 +504,60 @@ func (st *state) evalSchemaChain(ctx context.Context, graph string, ss schemaSto
 	return name, nil
 }
 
+// schemaRemover is what removing property keys and labels needs from a
+// graph (*storage.Graph).
+type schemaRemover interface {
+	RemovePropertyKey(ctx context.Context, name string) error
+	RemoveVertexLabel(ctx context.Context, name string) error
+	RemoveEdgeLabel(ctx context.Context, name string) error
+}
+
+// removeSchema removes a property key, vertex label or edge label
+// declaration; storage refuses while an index, a label or elements still
+// use it, and says which.
+func (st *state) removeSchema(ctx context.Context, graph string, ss schemaStore, method, name string) (any, error) {
+	rm, ok := ss.(schemaRemover)
+	if !ok {
+		return nil, fmt.Errorf("%w: schema.%s(%q).remove(): graph %q cannot remove schema elements", server.ErrEvaluation, method, name, graph)
+	}
+	var err error
+	switch method {
+	case "propertyKey":
+		err = rm.RemovePropertyKey(ctx, name)
+	case "vertexLabel":
+		err = rm.RemoveVertexLabel(ctx, name)
+	case "edgeLabel":
+		err = rm.RemoveEdgeLabel(ctx, name)
+	default:
+		err = fmt.Errorf("unknown schema element %s", method)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: schema.%s(%q).remove(): %w", server.ErrEvaluation, method, name, err)
+	}
+	st.exec.log.Info("schema element removed", "graph", graph, "kind", kindWord(method), "name", name)
+	return nil, nil
+}
+
+// backfillLogEvery is how many elements an index backfill reads between
+// two progress lines in the log (0: none).
+var backfillLogEvery int64 = 100000
+
 // createIndex declares an index and backfills it from existing data,
-// logging the start and the outcome (with the entries written).
+// logging the start, the progress every backfillLogEvery elements, and the
+// outcome (with the entries written).
 func (st *state) createIndex(ctx context.Context, graph string, ss schemaStore, def storage.IndexDef, name string) (any, error) {
 	start := time.Now()
 	st.exec.log.Info("creating index; backfilling existing data", "graph", graph, "index", name,
 		"kind", def.Kind.String(), "element", def.Element.String(), "label", def.Label, "keys", def.Keys)
+	every := backfillLogEvery
+	next := every
+	ctx = storage.WithBackfillProgress(ctx, func(index string, scanned int64) {
+		if every > 0 && scanned >= next {
+			st.exec.log.Info("index backfill progress", "graph", graph, "index", index,
+				"elements", scanned, "elapsed", time.Since(start).String())
+			next = (scanned/every + 1) * every
+		}
+	})
 	if err := ss.CreateIndex(ctx, def); err != nil {
 		st.exec.log.Warn("index creation failed", "graph", graph, "index", name, "err", err)
 		return nil, fmt.Errorf("%w: schema.indexLabel(%q): %w", server.ErrEvaluation, name, err)

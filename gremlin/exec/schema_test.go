@@ -89,7 +89,7 @@ func TestSchemaBuilderErrors(t *testing.T) {
 	for script, want := range map[string]string{
 		"schema.propertyKey('a').asInt()":                              "create() or remove()",
 		"schema.propertyKey('a').asWhat().create()":                    "unknown builder method asWhat()",
-		"schema.vertexLabel('person').remove()":                        "not supported",
+		"schema.vertexLabel('person').remove()":                        "no vertex label named",
 		"schema.indexLabel('x').by('a').create()":                      "onV(label) or onE(label)",
 		"schema.indexLabel('x').onV('person').create()":                "by(key, ...)",
 		"schema.indexLabel('x').onV('p').by('a','b').range().create()": "exactly one key",

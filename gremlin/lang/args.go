@@ -202,6 +202,17 @@ func (p *parser) parseIdentArg() (any, error) {
 			}
 			return v, nil
 		}
+		if name == "Text" && strings.HasPrefix(p.peekAt(2).text, "textContains") {
+			// JanusGraph's Text.textContains('x') is textContains('x').
+			p.next()
+			p.next()
+			mt := p.peek()
+			if _, ok := predicates[mt.text]; !ok {
+				return nil, p.errf(mt, "a Text predicate (textContains, textContainsPrefix, textContainsRegex)")
+			}
+			p.next()
+			return p.parsePredicate(mt)
+		}
 		if name == "P" || name == "TextP" {
 			p.next()
 			p.next()

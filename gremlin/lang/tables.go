@@ -76,6 +76,9 @@ var predicates = map[string]struct {
 	"containing": {true, 1}, "notContaining": {true, 1}, "startingWith": {true, 1},
 	"notStartingWith": {true, 1}, "endingWith": {true, 1}, "notEndingWith": {true, 1},
 	"regex": {true, 1}, "notRegex": {true, 1},
+	// Search-index predicates over tokens (JanusGraph's Text.textContains
+	// family; storage's text indexes answer them, index.OpTextContains...).
+	"textContains": {true, 1}, "textContainsPrefix": {true, 1}, "textContainsRegex": {true, 1},
 }
 
 // enums lists every Gremlin enum with the spelling gremlin-go sends

@@ -26,6 +26,15 @@ type Config struct {
 	// WriteTimeout bounds one frame write; a client that reads nothing for
 	// this long is disconnected.
 	WriteTimeout time.Duration
+	// KeepAliveInterval is how often the server pings each WebSocket
+	// client. A client that sends nothing, not even a pong, for two
+	// intervals is disconnected. Negative turns keepalive off.
+	KeepAliveInterval time.Duration
+	// IdleConnectionTimeout closes a WebSocket connection that has had no
+	// request or response traffic (pings and pongs do not count) and no
+	// running request for this long, with close code 1000. Zero or
+	// negative means never.
+	IdleConnectionTimeout time.Duration
 
 	// BatchSize is resultIterationBatchSize: results per response message.
 	BatchSize int
@@ -56,7 +65,8 @@ type AuthConfig struct {
 }
 
 // DefaultConfig returns the defaults: port 8182, batch 64, 30 s evaluation
-// timeout, 10 MiB content length, 8 h session timeout.
+// timeout, 10 MiB content length, 8 h session timeout, a ping every 30 s,
+// no idle-connection timeout.
 func DefaultConfig() Config {
 	return Config{
 		Host:              "0.0.0.0",
@@ -66,6 +76,7 @@ func DefaultConfig() Config {
 		MaxContentLength:  10 << 20,
 		WriteQueue:        16,
 		WriteTimeout:      30 * time.Second,
+		KeepAliveInterval: 30 * time.Second,
 		BatchSize:         64,
 		EvaluationTimeout: 30 * time.Second,
 		MaxSessions:       1024,
@@ -96,6 +107,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = d.WriteTimeout
+	}
+	if c.KeepAliveInterval == 0 {
+		c.KeepAliveInterval = d.KeepAliveInterval
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = d.BatchSize

@@ -44,6 +44,14 @@ type wsConn struct {
 	reqs     sync.WaitGroup
 	stopping atomic.Bool
 
+	// lastTraffic is when a request frame last arrived or a response frame
+	// last went out (unix nanoseconds), for the idle-connection timeout.
+	lastTraffic atomic.Int64
+	// deadlineMu orders read-deadline extensions (keepalive) against
+	// stopReading, so a late pong cannot undo a shutdown's deadline.
+	deadlineMu    sync.Mutex
+	deadlineFinal bool
+
 	// Authentication state; touched only by the reader goroutine.
 	user    string
 	authed  bool
@@ -92,6 +100,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	c.out = make(chan frame, s.cfg.WriteQueue)
 	c.writerDone = make(chan struct{})
 	c.goneAway = make(chan struct{})
+	c.lastTraffic.Store(time.Now().UnixNano())
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
 	s.nconns.Add(1)
@@ -104,6 +113,17 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 
 func (c *wsConn) writeLoop() {
 	defer close(c.writerDone)
+	var ping, idle <-chan time.Time
+	if iv := c.s.cfg.KeepAliveInterval; iv > 0 {
+		t := time.NewTicker(iv)
+		defer t.Stop()
+		ping = t.C
+	}
+	if limit := c.s.cfg.IdleConnectionTimeout; limit > 0 {
+		t := time.NewTicker(min(max(limit/4, 5*time.Millisecond), time.Second))
+		defer t.Stop()
+		idle = t.C
+	}
 	for {
 		select {
 		case f := <-c.out:
@@ -117,10 +137,75 @@ func (c *wsConn) writeLoop() {
 			if f.typ == websocket.CloseMessage {
 				return
 			}
+			c.lastTraffic.Store(time.Now().UnixNano())
+		case <-ping:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.cfg.WriteTimeout)); err != nil {
+				c.s.log.Debug("ping failed; closing connection", "remote", c.remote, "err", err)
+				c.cancel()
+				_ = c.ws.Close()
+				return
+			}
+		case now := <-idle:
+			limit := c.s.cfg.IdleConnectionTimeout
+			if c.inflight.Load() > 0 || now.Sub(time.Unix(0, c.lastTraffic.Load())) < limit {
+				continue
+			}
+			c.s.log.Info("closing idle connection", "remote", c.remote, "idle", limit)
+			msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure,
+				fmt.Sprintf("connection idle for %s", limit))
+			_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.s.cfg.WriteTimeout))
+			// The reader ends when the client answers the close, or soon
+			// after if it does not.
+			c.setReadDeadline(time.Now().Add(time.Second), true)
+			return
 		case <-c.ctx.Done():
 			return
 		}
 	}
+}
+
+// setReadDeadline sets the reader's deadline unless shutdown already
+// stopped the reader; final deadlines (shutdown, idle close) also mark
+// the reader stopped so no keepalive extension follows.
+func (c *wsConn) setReadDeadline(t time.Time, final bool) {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	if c.deadlineFinal {
+		return
+	}
+	c.deadlineFinal = final
+	_ = c.ws.SetReadDeadline(t)
+}
+
+// readFinished reports whether shutdown or the idle timeout ended reading.
+func (c *wsConn) readFinished() bool {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	return c.deadlineFinal
+}
+
+// keepAlive arms the pong deadline: a client that sends nothing (no
+// request, no pong) for two keepalive intervals is disconnected. Pings
+// from the client are answered with pongs, as gorilla does by default.
+func (c *wsConn) keepAlive() {
+	iv := c.s.cfg.KeepAliveInterval
+	if iv <= 0 {
+		return
+	}
+	extend := func() { c.setReadDeadline(time.Now().Add(2*iv), false) }
+	extend()
+	c.ws.SetPongHandler(func(string) error { extend(); return nil })
+	c.ws.SetPingHandler(func(data string) error {
+		extend()
+		err := c.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(c.s.cfg.WriteTimeout))
+		if err != nil && !errors.Is(err, websocket.ErrCloseSent) {
+			var ne interface{ Timeout() bool }
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // enqueue hands a frame to the writer, waiting while the queue is full.
@@ -139,13 +224,24 @@ var errConnClosed = errors.New("connection closed")
 
 func (c *wsConn) readLoop() {
 	c.ws.SetReadLimit(c.s.cfg.MaxContentLength)
+	c.keepAlive()
 	for {
 		typ, data, err := c.ws.ReadMessage()
 		if err != nil {
-			if !c.stopping.Load() {
+			var ne interface{ Timeout() bool }
+			switch {
+			case c.stopping.Load() || c.readFinished():
+			case errors.As(err, &ne) && ne.Timeout():
+				c.s.log.Info("closing unresponsive connection: no pong or request within the keepalive deadline",
+					"remote", c.remote, "keepAliveInterval", c.s.cfg.KeepAliveInterval)
+			default:
 				c.s.log.Debug("connection closed by peer or read failed", "remote", c.remote, "err", err)
 			}
 			break
+		}
+		c.lastTraffic.Store(time.Now().UnixNano())
+		if c.s.cfg.KeepAliveInterval > 0 {
+			c.setReadDeadline(time.Now().Add(2*c.s.cfg.KeepAliveInterval), false)
 		}
 		c.handleFrame(typ, data)
 	}
@@ -177,7 +273,7 @@ func (c *wsConn) finish() {
 // stopReading makes the reader return so no new requests start (shutdown).
 func (c *wsConn) stopReading() {
 	c.stopping.Store(true)
-	_ = c.ws.SetReadDeadline(time.Now())
+	c.setReadDeadline(time.Now(), true)
 }
 
 // closeGoingAway flushes queued frames, sends close code 1001 and lets the

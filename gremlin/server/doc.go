@@ -42,4 +42,19 @@
 // connection may have running (excess get 429); MaxConnections bounds the
 // connections (excess upgrades get HTTP 503); MaxContentLength bounds a
 // frame (excess closes the connection with code 1009).
+//
+// # Keepalive and idle connections
+//
+// The writer pings every client each KeepAliveInterval (30 s by default);
+// any frame from the client, a pong included, pushes its read deadline to
+// two intervals ahead, so a client that stops answering is disconnected
+// (and its sessions closed) within two intervals. IdleConnectionTimeout,
+// when set, closes (code 1000) a connection that has neither sent a
+// request nor received a response for that long and has nothing running.
+//
+// # Sessions
+//
+// A session ends on op close, after SessionTimeout idle, when the
+// connection that opened it closes (or is lost), and at shutdown; each way
+// calls Session.Close, which rolls back the open transaction.
 package server

@@ -20,6 +20,7 @@ type Metrics struct {
 	connections prometheus.Gauge
 	sessions    prometheus.Gauge
 	cache       *prometheus.CounterVec
+	evictions   *prometheus.CounterVec
 }
 
 // NewMetrics returns a fresh set of collectors, with Go runtime and
@@ -52,8 +53,12 @@ func NewMetrics() *Metrics {
 			Name: "kvtgraph_cache_lookups_total",
 			Help: "Cache lookups by cache name and result (hit or miss).",
 		}, []string{"cache", "result"}),
+		evictions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kvtgraph_cache_evictions_total",
+			Help: "Cache entries evicted to stay within the cache's bounds, by cache name.",
+		}, []string{"cache"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.responses, m.connections, m.sessions, m.cache,
+	m.reg.MustRegister(m.requests, m.latency, m.responses, m.connections, m.sessions, m.cache, m.evictions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -65,6 +70,12 @@ func (m *Metrics) Registerer() prometheus.Registerer { return m.reg }
 // the cache to increment.
 func (m *Metrics) CacheLookups(cache string) (hits, misses prometheus.Counter) {
 	return m.cache.WithLabelValues(cache, "hit"), m.cache.WithLabelValues(cache, "miss")
+}
+
+// CacheEvictions returns the eviction counter of the named cache, for the
+// cache to increment.
+func (m *Metrics) CacheEvictions(cache string) prometheus.Counter {
+	return m.evictions.WithLabelValues(cache)
 }
 
 func (m *Metrics) handler() http.Handler {

@@ -356,6 +356,9 @@ func (l *loader) applyBulk(ops []writeOp) error {
 	if err := l.ctx.Err(); err != nil {
 		return err
 	}
+	if err := prefetch(l.bulk, ops); err != nil {
+		return err
+	}
 	for i := range ops {
 		if err := ops[i].apply(l.bulk); err != nil {
 			return fmt.Errorf("%s:%d: %s: %w", l.name, ops[i].line, ops[i].describe(), err)
@@ -442,6 +445,10 @@ func (l *loader) tryCommit(ops []writeOp) (*writeOp, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := prefetch(tx, ops); err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
 	for i := range ops {
 		if err := ops[i].apply(tx); err != nil {
 			_ = tx.Rollback()
@@ -449,6 +456,26 @@ func (l *loader) tryCommit(ops []writeOp) (*writeOp, error) {
 		}
 	}
 	return nil, tx.Commit()
+}
+
+// prefetch tells a transaction that can batch its existence checks
+// (*storage.Tx's Prefetch) every vertex id the ops name: one multi-get
+// instead of one get per new vertex id and per first-seen edge endpoint.
+func prefetch(tx storage.GraphTx, ops []writeOp) error {
+	p, ok := tx.(interface{ Prefetch(vids []any) error })
+	if !ok {
+		return nil
+	}
+	ids := make([]any, 0, len(ops))
+	for i := range ops {
+		switch ops[i].kind {
+		case opVertex:
+			ids = append(ids, ops[i].id)
+		case opEdge:
+			ids = append(ids, ops[i].out, ops[i].in)
+		}
+	}
+	return p.Prefetch(ids)
 }
 
 func (l *loader) committed(ops []writeOp) {

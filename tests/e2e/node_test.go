@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // gremlinJSVersion is the npm gremlin release tests/node pins.
@@ -88,6 +90,48 @@ func TestNodeGremlinJavaScript(t *testing.T) {
 	}
 	if want := fmt.Sprintf("PASS %d checks", 3*len(checks)); !strings.Contains(output, want) {
 		t.Errorf("node e2e.js output lacks %q", want)
+	}
+	if t.Failed() {
+		t.Logf("node output:\n%s", output)
+	}
+}
+
+// TestNodeGremlinJavaScriptAuth runs tests/node/e2e.js in its auth mode
+// against an auth-enabled server: the npm driver's
+// PlainTextSaslAuthenticator with the right password works (scripts and
+// bytecode), a wrong one fails with 401/unauthorized, and no
+// authenticator fails too; for GraphBinary, GraphSON v3 and v2.
+func TestNodeGremlinJavaScriptAuth(t *testing.T) {
+	dir := ensureNodeModules(t)
+	hash, err := bcrypt.GenerateFromPassword([]byte("n0de pass"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(creds, []byte("jsuser:"+string(hash)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, testdata("e2e.yaml"), "KVTGRAPH_AUTH_ENABLED=true", "KVTGRAPH_AUTH_CREDENTIALS="+creds)
+
+	ctx, cancel := context.WithTimeout(context.Background(), nodeLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", filepath.Join(dir, "e2e.js"), s.url, "auth", "jsuser", "n0de pass")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	output := string(out)
+	if err != nil {
+		t.Fatalf("node e2e.js auth: %v\n%s", err, output)
+	}
+	checks := []string{"auth-script", "auth-bytecode", "auth-bad-password", "auth-none"}
+	for _, ser := range []string{"graphbinary", "graphsonv3", "graphsonv2"} {
+		for _, c := range checks {
+			if !strings.Contains(output, fmt.Sprintf("ok %s %s\n", ser, c)) {
+				t.Errorf("node e2e.js auth did not report %s %s as passed", ser, c)
+			}
+		}
+	}
+	if want := fmt.Sprintf("PASS %d checks", 3*len(checks)); !strings.Contains(output, want) {
+		t.Errorf("node e2e.js auth output lacks %q", want)
 	}
 	if t.Failed() {
 		t.Logf("node output:\n%s", output)

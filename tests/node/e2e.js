@@ -3,6 +3,11 @@
 // with tests/e2e/testdata/e2e.yaml (gmodern: modern, g: an empty graph).
 //
 // Usage: node tests/node/e2e.js ws://127.0.0.1:PORT/gremlin
+//        node tests/node/e2e.js ws://127.0.0.1:PORT/gremlin auth USER PASSWORD
+//
+// The auth form runs against an auth-enabled server instead: SASL PLAIN
+// through the driver's PlainTextSaslAuthenticator with USER/PASSWORD (must
+// work) and with a wrong password (must fail with 401 / unauthorized).
 //
 // Every check prints "ok <serializer> <check>"; the first failure prints
 // "FAIL <serializer> <check>: <error>" and exits with status 1.
@@ -23,10 +28,12 @@ const serializers = {
 };
 
 const url = process.argv[2];
-if (!url) {
-  console.error('usage: node e2e.js ws://host:port/gremlin');
+const mode = process.argv[3] || 'all';
+if (!url || (mode !== 'all' && (mode !== 'auth' || process.argv.length !== 6))) {
+  console.error('usage: node e2e.js ws://host:port/gremlin [auth USER PASSWORD]');
   process.exit(2);
 }
+const { PlainTextSaslAuthenticator } = gremlin.driver.auth;
 
 // plain turns driver maps (Map, or objects for GraphSON v2) into objects
 // with sorted keys, and numbers (Long may come as BigInt) into Numbers.
@@ -149,10 +156,57 @@ function checks(name, mimeType) {
   ];
 }
 
+// expectUnauthorized runs fn, which must fail with a 401 / unauthorized.
+async function expectUnauthorized(fn) {
+  let failed;
+  try {
+    await fn();
+  } catch (err) {
+    failed = err;
+  }
+  assert.ok(failed, 'bad credentials were accepted');
+  const text = String(failed && failed.message) + ' ' + String(failed && failed.statusCode);
+  assert.ok(/401|unauthori[sz]ed/i.test(text), 'error does not mention 401/unauthorized: ' + text);
+}
+
+function authChecks(name, mimeType) {
+  const [user, password] = process.argv.slice(4);
+  const good = () => new PlainTextSaslAuthenticator(user, password);
+  const bad = () => new PlainTextSaslAuthenticator(user, password + '-wrong');
+  return [
+    ['auth-script', () => withClient({ mimeType, traversalSource: 'gmodern', authenticator: good() }, async (c) => {
+      assert.deepStrictEqual(await rows(c, 'g.V().count()'), [6]);
+      // The connection stays authenticated for later requests.
+      assert.deepStrictEqual(await rows(c, "g.V().has('name', who).values('age')", { who: 'marko' }), [29]);
+    })],
+    ['auth-bytecode', async () => {
+      const conn = new DriverRemoteConnection(url, { mimeType, traversalSource: 'gmodern', authenticator: good() });
+      try {
+        const g = traversal().withRemote(conn);
+        assert.strictEqual(plain((await g.E().count().next()).value), 6);
+      } finally {
+        await conn.close();
+      }
+    }],
+    ['auth-bad-password', () => withClient({ mimeType, traversalSource: 'gmodern', authenticator: bad() },
+      (c) => expectUnauthorized(() => rows(c, 'g.V().count()')))],
+    ['auth-none', () => withClient({ mimeType, traversalSource: 'gmodern' }, async (c) => {
+      // Without an authenticator the driver cannot answer the 407 challenge.
+      let failed;
+      try {
+        await rows(c, 'g.V().count()');
+      } catch (err) {
+        failed = err;
+      }
+      assert.ok(failed, 'a request without credentials was served');
+    })],
+  ];
+}
+
 async function main() {
   let n = 0;
   for (const [name, mimeType] of Object.entries(serializers)) {
-    for (const [check, fn] of checks(name, mimeType)) {
+    for (const [check, fn] of (mode === 'auth' ? authChecks : checks)(name, mimeType)) {
       try {
         await fn();
       } catch (err) {
