@@ -203,6 +203,22 @@ func cScan(h cdb, t ctx, batch []byte, table TableID, start, end []byte, endInf 
 	return scanResult{used: int(used), count: int(count), more: more != 0}, code, msg
 }
 
+// cCountRanges counts the keys of each encoded range into counts (one call
+// for all ranges). t == nil means a one-shot count on h.
+func cCountRanges(h cdb, t ctx, batch []byte, table TableID, ranges []byte, counts []int64) (int, string) {
+	var p *C.int64_t
+	if len(counts) > 0 {
+		p = (*C.int64_t)(unsafe.Pointer(&counts[0]))
+	}
+	var s C.kvt_status
+	if t != nil {
+		s = C.kvt_tx_count_ranges(t, borrow(batch), C.uint32_t(table), borrow(ranges), p, C.size_t(len(counts)))
+	} else {
+		s = C.kvt_count_ranges(h, C.uint32_t(table), borrow(ranges), p, C.size_t(len(counts)))
+	}
+	return status(s)
+}
+
 func cTxBatch(t ctx, ops []byte) ([]byte, int, string) {
 	var b C.kvt_owned_buf
 	code, msg := status(C.kvt_tx_batch(t, borrow(ops), &b))

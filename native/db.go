@@ -488,6 +488,23 @@ func (db *DB) MultiGet(table TableID, keys [][]byte) ([][]byte, error) {
 	return multiGetLoop(db.c, nil, nil, table, enc, len(keys))
 }
 
+// CountRanges is a one-shot Tx.CountRanges at the newest snapshot.
+func (db *DB) CountRanges(table TableID, ranges []KeyRange) ([]int64, error) {
+	counts := make([]int64, len(ranges))
+	if len(ranges) == 0 {
+		return counts, nil
+	}
+	enc := encodeRanges(ranges)
+	if err := db.enter(); err != nil {
+		return nil, err
+	}
+	defer db.mu.RUnlock()
+	if code, msg := cCountRanges(db.c, nil, nil, table, enc, counts); code != codeOK {
+		return nil, codeError(code, msg)
+	}
+	return counts, nil
+}
+
 // Scan is a one-shot scan page of a range table. Each page reads its own
 // snapshot; use a transaction for a consistent multi-page scan.
 func (db *DB) Scan(table TableID, start, end []byte, opts ScanOptions) (*Page, error) {

@@ -26,6 +26,8 @@
  *      batch produce [u8 1][u32 0])
  *   scan page: repeated [u32 klen][u32 vlen][key][val]
  *   table list: repeated [u32 id][u8 method][u16 nlen][name]
+ *   range list (count ranges): repeated
+ *       [u32 slen][start][u8 end_inf][u32 elen][end]
  */
 #ifndef KVT_H
 #define KVT_H
@@ -133,6 +135,12 @@ kvt_status kvt_tx_multiget(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table,
 kvt_status kvt_tx_scan(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice start,
                        kvt_borrowed_slice end, int32_t end_inf, int32_t limit, int32_t reverse, char* out,
                        size_t cap, size_t* used, int32_t* count, int32_t* more);
+/* Counts the visible keys (with the transaction's own writes) in each range
+ * of a packed range list, writing n counts to the caller's counts array: one
+ * call for many ranges. Counted ranges are reads (validated at commit like a
+ * scan run to the end of its range). KVT_NOT_RANGE_TABLE on a hash table. */
+kvt_status kvt_tx_count_ranges(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice ranges,
+                               int64_t* counts, size_t n);
 kvt_status kvt_tx_batch(kvt_tx* tx, kvt_borrowed_slice ops, kvt_owned_buf* results);
 /* Frees tx whatever the outcome. When *wait_durable is set on success (sync
  * mode always), the commit is installed but neither durable nor visible yet:
@@ -148,6 +156,7 @@ void kvt_tx_rollback(kvt_tx* tx);
 kvt_status kvt_get(kvt_db* db, uint32_t table, kvt_borrowed_slice key, char* out, size_t cap, size_t* vlen);
 kvt_status kvt_multiget(kvt_db* db, uint32_t table, kvt_borrowed_slice keys, char* out, size_t cap,
                         size_t* used);
+kvt_status kvt_count_ranges(kvt_db* db, uint32_t table, kvt_borrowed_slice ranges, int64_t* counts, size_t n);
 kvt_status kvt_scan(kvt_db* db, uint32_t table, kvt_borrowed_slice start, kvt_borrowed_slice end,
                     int32_t end_inf, int32_t limit, int32_t reverse, char* out, size_t cap, size_t* used,
                     int32_t* count, int32_t* more);

@@ -348,6 +348,54 @@ func (tx *Tx) Batch(ops []BatchOp) ([]BatchResult, error) {
 	return res, nil
 }
 
+// KeyRange is a key range [Start, End) of CountRanges; an empty End means no
+// upper bound.
+type KeyRange struct {
+	Start, End []byte
+}
+
+func encodeRanges(ranges []KeyRange) []byte {
+	n := 0
+	for _, r := range ranges {
+		n += 9 + len(r.Start) + len(r.End)
+	}
+	enc := make([]byte, 0, n)
+	for _, r := range ranges {
+		enc = binary.LittleEndian.AppendUint32(enc, uint32(len(r.Start)))
+		enc = append(enc, r.Start...)
+		if len(r.End) == 0 {
+			enc = append(enc, 1)
+		} else {
+			enc = append(enc, 0)
+		}
+		enc = binary.LittleEndian.AppendUint32(enc, uint32(len(r.End)))
+		enc = append(enc, r.End...)
+	}
+	return enc
+}
+
+// CountRanges counts the keys of a range table in each of ranges, with the
+// transaction's own writes, in one engine call: counts[i] is the number of
+// keys in ranges[i]. In a serializable transaction each range is a read,
+// validated at commit like a scan of the whole range.
+func (tx *Tx) CountRanges(table TableID, ranges []KeyRange) ([]int64, error) {
+	counts := make([]int64, len(ranges))
+	if len(ranges) == 0 {
+		return counts, nil
+	}
+	enc := encodeRanges(ranges)
+	if err := tx.enter(); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	batch := tx.batch
+	tx.batch = tx.batch[:0]
+	if code, msg := cCountRanges(nil, tx.c, batch, table, enc, counts); code != codeOK {
+		return nil, codeError(code, msg)
+	}
+	return counts, nil
+}
+
 // Scan returns one page of the range table's keys in [start, end) (end empty:
 // no upper bound), in reverse order when opts.Reverse. See Page for paging.
 func (tx *Tx) Scan(table TableID, start, end []byte, opts ScanOptions) (*Page, error) {

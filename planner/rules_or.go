@@ -107,6 +107,14 @@ func (info *Info) candidates(byKey map[string][]keyCond, label string, edges boo
 			}
 		case index.Range, index.Text:
 			for _, kc := range byKey[d.Keys[0]] {
+				if d.Kind == index.Text && kc.pred != nil && predValuesPlain(kc.pred) {
+					// TextP containing/startingWith: the index selects a
+					// superset by a whole token or token prefix; has() stays.
+					if tp, ok := index.TextCandidates(kc.pred); ok {
+						cands = append(cands, candidate{def: d, drop: -1, pred: tp})
+						continue
+					}
+				}
 				if kc.pred == nil || kc.pred.Operator == index.OpExists || !index.Supports(d.Kind, kc.pred.Operator) || !predValuesPlain(kc.pred) {
 					continue
 				}

@@ -53,3 +53,40 @@ func TestPlannerUsesStatsEstimate(t *testing.T) {
 		}
 	}
 }
+
+// TextP.containing / startingWith on a text-indexed key: the index reads
+// the candidates by a whole token (or token prefix) and has() still
+// filters them.
+func TestPlannerTextPCandidates(t *testing.T) {
+	info := &planner.Info{
+		Indexes: []storage.IndexDef{{Name: "byDesc", Kind: index.Text, Element: storage.VertexElement, Keys: []string{"desc"}}},
+		Stats:   storage.Stats{Vertices: 10_000, IndexEntries: map[string]int64{"byDesc": 30_000}},
+		Estimate: func(q storage.IndexQuery, limit int) (int64, error) {
+			return 3, nil
+		},
+	}
+	for _, tc := range []struct{ op, s, want string }{
+		{"containing", "a graph db", "textContains"},
+		{"startingWith", "graph", "textContainsPrefix"},
+		{"containing", "raph", ""},
+	} {
+		has := value.Instruction{Operator: "has", Args: []any{"desc", &value.P{Operator: tc.op, Values: []any{tc.s}}}}
+		p, err := planner.Plan(&value.Bytecode{Steps: []value.Instruction{{Operator: "V"}, has}}, info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps := p.Bytecode.Steps
+		if tc.want == "" {
+			if steps[0].Operator != "V" {
+				t.Fatalf("%s(%q): planned %v, want a scan", tc.op, tc.s, steps)
+			}
+			continue
+		}
+		if steps[0].Operator != planner.OpIndexV || steps[0].Args[1].(*value.P).Operator != tc.want {
+			t.Fatalf("%s(%q): planned %v, want an index lookup by %s", tc.op, tc.s, steps, tc.want)
+		}
+		if len(steps) < 2 || steps[1].Operator != "has" {
+			t.Fatalf("%s(%q): the has() filter was dropped: %v", tc.op, tc.s, steps)
+		}
+	}
+}

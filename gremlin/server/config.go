@@ -28,7 +28,8 @@ type Config struct {
 	WriteTimeout time.Duration
 	// KeepAliveInterval is how often the server pings each WebSocket
 	// client. A client that sends nothing, not even a pong, for two
-	// intervals is disconnected. Negative turns keepalive off.
+	// intervals (at least interval + 1 s) is disconnected. Negative turns
+	// keepalive off.
 	KeepAliveInterval time.Duration
 	// IdleConnectionTimeout closes a WebSocket connection that has had no
 	// request or response traffic (pings and pongs do not count) and no

@@ -184,15 +184,22 @@ func (c *wsConn) readFinished() bool {
 	return c.deadlineFinal
 }
 
-// keepAlive arms the pong deadline: a client that sends nothing (no
-// request, no pong) for two keepalive intervals is disconnected. Pings
-// from the client are answered with pongs, as gorilla does by default.
-func (c *wsConn) keepAlive() {
+// keepAliveWindow is how long a client may stay silent (no frame, no
+// pong) before it is disconnected: one interval until the next ping, plus
+// the pong's allowance of another interval, but at least a second, so
+// scheduling hiccups do not drop clients under small intervals.
+func (c *wsConn) keepAliveWindow() time.Duration {
 	iv := c.s.cfg.KeepAliveInterval
-	if iv <= 0 {
+	return iv + max(iv, time.Second)
+}
+
+// keepAlive arms the pong deadline (keepAliveWindow). Pings from the
+// client are answered with pongs, as gorilla does by default.
+func (c *wsConn) keepAlive() {
+	if c.s.cfg.KeepAliveInterval <= 0 {
 		return
 	}
-	extend := func() { c.setReadDeadline(time.Now().Add(2*iv), false) }
+	extend := func() { c.setReadDeadline(time.Now().Add(c.keepAliveWindow()), false) }
 	extend()
 	c.ws.SetPongHandler(func(string) error { extend(); return nil })
 	c.ws.SetPingHandler(func(data string) error {
@@ -241,7 +248,7 @@ func (c *wsConn) readLoop() {
 		}
 		c.lastTraffic.Store(time.Now().UnixNano())
 		if c.s.cfg.KeepAliveInterval > 0 {
-			c.setReadDeadline(time.Now().Add(2*c.s.cfg.KeepAliveInterval), false)
+			c.setReadDeadline(time.Now().Add(c.keepAliveWindow()), false)
 		}
 		c.handleFrame(typ, data)
 	}

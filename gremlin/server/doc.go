@@ -47,8 +47,8 @@
 //
 // The writer pings every client each KeepAliveInterval (30 s by default);
 // any frame from the client, a pong included, pushes its read deadline to
-// two intervals ahead, so a client that stops answering is disconnected
-// (and its sessions closed) within two intervals. IdleConnectionTimeout,
+// two intervals ahead (at least interval + 1 s), so a client that stops
+// answering is disconnected, and its sessions closed, within that window. IdleConnectionTimeout,
 // when set, closes (code 1000) a connection that has neither sent a
 // request nor received a response for that long and has nothing running.
 //

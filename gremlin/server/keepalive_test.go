@@ -146,11 +146,13 @@ func TestKeepAliveOff(t *testing.T) {
 // TestIdleConnectionTimeout: a connection without traffic is closed with
 // code 1000 naming the idle timeout; a running request keeps it open.
 func TestIdleConnectionTimeout(t *testing.T) {
-	ts := startServer(t, Config{KeepAliveInterval: -1, IdleConnectionTimeout: 40 * time.Millisecond})
+	// The timeout leaves room for a slow (race-instrumented, loaded) dial
+	// and first request: the connection is idle until that arrives.
+	ts := startServer(t, Config{KeepAliveInterval: -1, IdleConnectionTimeout: 250 * time.Millisecond})
 	c := dial(t, ts.url)
-	// The request runs longer than the idle timeout: the connection stays
+	// The request runs three times the idle timeout: the connection stays
 	// open while it runs, and the answer arrives.
-	_, final := c.do(evalReq("sleep 200", nil))
+	_, final := c.do(evalReq("sleep 750", nil))
 	wantCode(t, final, 200)
 	// Then nothing happens: the server closes it.
 	_ = c.ws.SetReadDeadline(time.Now().Add(waitLimit))

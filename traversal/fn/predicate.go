@@ -1,6 +1,8 @@
 package fn
 
 import (
+	"github.com/kvtgraph/kvtgraph/index"
+
 	"fmt"
 	"math/big"
 	"regexp"
@@ -190,7 +192,8 @@ func evalP(p *value.P, v any) (tri, error) {
 		ok, err := matchesGType(v, a)
 		return triOf(ok), err
 	case "containing", "notContaining", "startingWith", "notStartingWith",
-		"endingWith", "notEndingWith", "regex", "notRegex":
+		"endingWith", "notEndingWith", "regex", "notRegex",
+		index.OpTextContains, index.OpTextContainsPrefix, index.OpTextContainsRegex:
 		return evalText(p, v)
 	}
 	return triFalse, fmt.Errorf("unknown predicate %q: expected eq, neq, lt, lte, gt, gte, inside, outside, between, within, without, not, and, or, typeOf or a TextP", op)
@@ -275,6 +278,8 @@ func evalText(p *value.P, v any) (tri, error) {
 			m = !m
 		}
 		return triOf(m), nil
+	case index.OpTextContains, index.OpTextContainsPrefix, index.OpTextContainsRegex:
+		return evalTokenText(op, pat, s)
 	}
 	return triFalse, fmt.Errorf("unknown text predicate %q: expected containing, notContaining, startingWith, notStartingWith, endingWith, notEndingWith, regex or notRegex", op)
 }
@@ -374,4 +379,50 @@ func matchesGType(v any, t any) (bool, error) {
 		return g == "BIGINT", nil
 	}
 	return false, nil
+}
+
+// evalTokenText evaluates the full-text predicates over the words of s,
+// exactly as a search index answers them (index.Tokenize splits and
+// lower-cases), so a query gives the same result with or without an
+// index: textContains needs every word of the query among s's words,
+// textContainsPrefix a word of s starting with the lower-cased query, and
+// textContainsRegex a word of s that the pattern matches whole.
+func evalTokenText(op, pat, s string) (tri, error) {
+	words := index.Tokenize(s)
+	switch op {
+	case index.OpTextContains:
+		want := index.Tokenize(pat)
+		if len(want) == 0 {
+			return triFalse, fmt.Errorf("predicate %s(%q): the query has no word to look for", op, pat)
+		}
+		have := make(map[string]bool, len(words))
+		for _, w := range words {
+			have[w] = true
+		}
+		for _, w := range want {
+			if !have[w] {
+				return triFalse, nil
+			}
+		}
+		return triTrue, nil
+	case index.OpTextContainsPrefix:
+		prefix := strings.ToLower(pat)
+		for _, w := range words {
+			if strings.HasPrefix(w, prefix) {
+				return triTrue, nil
+			}
+		}
+		return triFalse, nil
+	default: // textContainsRegex
+		re, err := compileRegex("^(?:" + pat + ")$")
+		if err != nil {
+			return triFalse, err
+		}
+		for _, w := range words {
+			if re.MatchString(w) {
+				return triTrue, nil
+			}
+		}
+		return triFalse, nil
+	}
 }
