@@ -110,7 +110,7 @@ func TestCountRangesPhantom(t *testing.T) {
 	for _, inside := range []bool{true, false} {
 		tx := begin(t, db, TxOptions{})
 		n, err := tx.CountRanges(tb, []KeyRange{{Start: []byte("a"), End: []byte("b")}, {Start: []byte("c"), End: []byte("d")}})
-		if err != nil || n[0] < 1 || n[1] != 0 {
+		if err != nil || n[0] < 1 || (inside && n[1] != 0) {
 			t.Fatalf("counts %v, %v", n, err)
 		}
 		_ = tx.Set(tb, []byte("z"), []byte("w")) // make it a writer

@@ -494,13 +494,15 @@ func (db *DB) CountRanges(table TableID, ranges []KeyRange) ([]int64, error) {
 	if len(ranges) == 0 {
 		return counts, nil
 	}
-	enc := encodeRanges(ranges)
 	if err := db.enter(); err != nil {
 		return nil, err
 	}
 	defer db.mu.RUnlock()
-	if code, msg := cCountRanges(db.c, nil, nil, table, enc, counts); code != codeOK {
-		return nil, codeError(code, msg)
+	for i := 0; i < len(ranges); i += countChunk {
+		j := min(len(ranges), i+countChunk)
+		if code, msg := cCountRanges(db.c, nil, nil, table, encodeRanges(ranges[i:j]), counts[i:j]); code != codeOK {
+			return nil, codeError(code, msg)
+		}
 	}
 	return counts, nil
 }

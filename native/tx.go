@@ -383,18 +383,26 @@ func (tx *Tx) CountRanges(table TableID, ranges []KeyRange) ([]int64, error) {
 	if len(ranges) == 0 {
 		return counts, nil
 	}
-	enc := encodeRanges(ranges)
 	if err := tx.enter(); err != nil {
 		return nil, err
 	}
 	defer tx.leave()
 	batch := tx.batch
 	tx.batch = tx.batch[:0]
-	if code, msg := cCountRanges(nil, tx.c, batch, table, enc, counts); code != codeOK {
-		return nil, codeError(code, msg)
+	// One engine call per countChunk ranges, so that the table latch is
+	// released between chunks of a huge list.
+	for i := 0; i < len(ranges); i += countChunk {
+		j := min(len(ranges), i+countChunk)
+		if code, msg := cCountRanges(nil, tx.c, batch, table, encodeRanges(ranges[i:j]), counts[i:j]); code != codeOK {
+			return nil, codeError(code, msg)
+		}
+		batch = nil
 	}
 	return counts, nil
 }
+
+// countChunk is the most ranges CountRanges counts per engine call.
+const countChunk = 4096
 
 // Scan returns one page of the range table's keys in [start, end) (end empty:
 // no upper bound), in reverse order when opts.Reverse. See Page for paging.

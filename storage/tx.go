@@ -776,6 +776,100 @@ func (tx *Tx) countRange(t kv.Table, start, end []byte) (int64, error) {
 	}
 }
 
+// DegreeCounter is implemented by GraphTx values that count the degrees of
+// many vertices at once (found by type assertion; *Tx implements it).
+type DegreeCounter interface {
+	// DegreeMany returns Degree(vids[i], dir, labels) for every i.
+	DegreeMany(vids []any, dir Direction, labels []string) ([]int64, error)
+}
+
+var _ DegreeCounter = (*Tx)(nil)
+
+// DegreeMany implements DegreeCounter. On a store with
+// kv.MultiRangeCounter it costs one store call per adjacency table
+// (out, in) for all the vertices, instead of one per vertex and label.
+func (tx *Tx) DegreeMany(vids []any, dir Direction, labels []string) ([]int64, error) {
+	if err := tx.usable(); err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(vids))
+	mc, ok := tx.kt.(kv.MultiRangeCounter)
+	if !ok || len(vids) == 0 {
+		for i, v := range vids {
+			d, err := tx.Degree(v, dir, labels)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = d
+		}
+		return out, nil
+	}
+	var ranges [2][]kv.KeyRange // out, in
+	var owner [2][]int32
+	if len(labels) == 0 && (dir == Out || dir == In || dir == Both) {
+		// Fast path: the vertex prefix of every id in one buffer.
+		var buf []byte
+		offs := make([]int, 0, 2*len(vids)+1)
+		idx := make([]int32, 0, len(vids))
+		for i, v := range vids {
+			id, err := normalizeID(v)
+			if err != nil {
+				continue // no vertex has such an id
+			}
+			start := len(buf)
+			b, err := appendID(buf, id)
+			if err != nil {
+				continue
+			}
+			k := len(b) - start
+			buf = append(b, b[start:]...)
+			offs = append(offs, start, start+k)
+			idx = append(idx, int32(i))
+		}
+		for j, i := range idx {
+			s, e := offs[2*j], offs[2*j+1]
+			k := e - s
+			r := kv.KeyRange{Start: buf[s:e:e], End: prefixEndIn(buf[e : e+k : e+k])}
+			if dir == Out || dir == Both {
+				ranges[0] = append(ranges[0], r)
+				owner[0] = append(owner[0], i)
+			}
+			if dir == In || dir == Both {
+				ranges[1] = append(ranges[1], r)
+				owner[1] = append(owner[1], i)
+			}
+		}
+	} else {
+		for i, v := range vids {
+			rs, err := tx.adjRanges(v, dir, labels)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range rs {
+				d := 0
+				if r.in {
+					d = 1
+				}
+				ranges[d] = append(ranges[d], kv.KeyRange{Start: r.start, End: r.end})
+				owner[d] = append(owner[d], int32(i))
+			}
+		}
+	}
+	for d, t := range [2]kv.Table{tx.g.t.edgeOut, tx.g.t.edgeIn} {
+		if len(ranges[d]) == 0 {
+			continue
+		}
+		n, err := mc.CountRanges(t, ranges[d])
+		if err != nil {
+			return nil, mapKVErr("storage: count "+t.Name, err)
+		}
+		for j, c := range n {
+			out[owner[d][j]] += c
+		}
+	}
+	return out, nil
+}
+
 // AdjacentIDs returns the ids of the vertices adjacent to vid (one per
 // edge, so repeated for parallel edges), decoding keys only.
 func (tx *Tx) AdjacentIDs(vid any, dir Direction, labels []string) ([]any, error) {

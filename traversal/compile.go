@@ -503,6 +503,7 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 		start = len(p.steps)
 	}
 	p.steps = c.restructure(p.steps, start)
+	c.fuseOrderLimit(p.steps)
 	return p, nil
 }
 

@@ -269,6 +269,26 @@ func countAdj(c *compiler, args []any) (step, error) {
 	}
 	return reducer(func(x *exec, ts []*trav) (any, bool) {
 		var n int64
+		if dc, ok := x.tx.(storage.DegreeCounter); ok && len(ts) > 1 {
+			// One store call per adjacency table for all the vertices.
+			ids := make([]any, len(ts))
+			for i, t := range ts {
+				v, ok := t.val.(*value.Vertex)
+				if !ok {
+					throwf(OpCountAdj, "expected a Vertex but got %s", typeName(t.val))
+				}
+				x.tick()
+				ids[i] = v.ID
+			}
+			ds, err := dc.DegreeMany(ids, dir, labels)
+			if err != nil {
+				throw(err)
+			}
+			for i, t := range ts {
+				n += ds[i] * t.bulk
+			}
+			return n, true
+		}
 		for _, t := range ts {
 			v, ok := t.val.(*value.Vertex)
 			if !ok {

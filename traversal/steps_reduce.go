@@ -554,6 +554,9 @@ type orderStep struct {
 	stepBase
 	local bool
 	bys   []*byMod
+	// topK is the high bound of the global range step that follows a
+	// global order (steps_topk.go); nil when there is none.
+	topK *int64
 }
 
 func (s *orderStep) addBy(c *compiler, args []any) error {
@@ -587,18 +590,7 @@ func (s *orderStep) sortItems(x *exec, its []*sortItem) {
 		x.stepRand(s).shuffle(len(its), func(i, j int) { its[i], its[j] = its[j], its[i] })
 		return
 	}
-	sort.SliceStable(its, func(i, j int) bool {
-		for k, b := range bys {
-			c := fn.Order(its[i].keys[k], its[j].keys[k])
-			if b.order == "desc" {
-				c = -c
-			}
-			if c != 0 {
-				return c < 0
-			}
-		}
-		return false
-	})
+	sort.SliceStable(its, func(i, j int) bool { return s.cmpKeys(its[i].keys, its[j].keys) < 0 })
 }
 
 // keysFor computes the by() keys of v; ok=false if some by is unproductive.
@@ -625,6 +617,9 @@ func (s *orderStep) open(x *exec, in iter) iter {
 		return m.open(x, in)
 	}
 	b := &barrierStep{stepBase: s.stepBase, reduce: func(x *exec, in iter) []*trav {
+		if s.topK != nil && !s.shuffles() {
+			return s.topKReduce(x, in, *s.topK)
+		}
 		ts := drain(x, in)
 		var its []*sortItem
 		for _, t := range ts {

@@ -186,6 +186,21 @@ type RangeCounter interface {
 	CountRange(t Table, start, end []byte, limit int64) (int64, error)
 }
 
+// KeyRange is the key range [Start, End) of MultiRangeCounter; a nil End is
+// the position after the table's last key.
+type KeyRange struct {
+	Start, End []byte
+}
+
+// MultiRangeCounter is an optional Txn capability: count the keys of many
+// ranges of one table in one store round trip (counts[i] for ranges[i]),
+// with the transaction's own writes. Reads are tracked as for Scan of each
+// whole range. Callers find it by type assertion and fall back to
+// RangeCounter or KeysOnly scans.
+type MultiRangeCounter interface {
+	CountRanges(t Table, ranges []KeyRange) ([]int64, error)
+}
+
 // UnsafeVisitor is an optional Txn capability: walk the pairs of
 // [start, end) in order, page by page, without copying them out of the
 // store's page buffers. Callers find it by type assertion and fall back to

@@ -16,10 +16,11 @@ type Store struct {
 }
 
 var (
-	_ kv.Store         = (*Store)(nil)
-	_ kv.Txn           = (*txn)(nil)
-	_ kv.RangeCounter  = (*txn)(nil)
-	_ kv.UnsafeVisitor = (*txn)(nil)
+	_ kv.Store             = (*Store)(nil)
+	_ kv.Txn               = (*txn)(nil)
+	_ kv.RangeCounter      = (*txn)(nil)
+	_ kv.MultiRangeCounter = (*txn)(nil)
+	_ kv.UnsafeVisitor     = (*txn)(nil)
 )
 
 // Open opens KVT in dir (in-memory when dir is "") and wraps it.
@@ -205,11 +206,21 @@ func (t *txn) Scan(tb kv.Table, start, end []byte, opts kv.ScanOptions) (kv.Page
 // keys.
 const countPage = 4096
 
-// CountRange implements kv.RangeCounter: one engine call per page of
+// CountRange implements kv.RangeCounter: without a limit, one engine count
+// call (nothing copied out); with one, one engine call per page of
 // countPage keys, nothing copied out of the page.
 func (t *txn) CountRange(tb kv.Table, start, end []byte, limit int64) (int64, error) {
 	if err := t.check(); err != nil {
 		return 0, err
+	}
+	if limit <= 0 {
+		var one [1]native.KeyRange
+		one[0] = native.KeyRange{Start: start, End: end}
+		n, err := t.tx.CountRanges(native.TableID(tb.ID), one[:])
+		if err != nil {
+			return 0, mapErr(err)
+		}
+		return n[0], nil
 	}
 	var n int64
 	opts := native.ScanOptions{Limit: countPage}
@@ -231,6 +242,20 @@ func (t *txn) CountRange(tb kv.Table, start, end []byte, limit int64) (int64, er
 			return n, nil
 		}
 	}
+}
+
+// CountRanges implements kv.MultiRangeCounter: one engine call for all
+// ranges.
+func (t *txn) CountRanges(tb kv.Table, ranges []kv.KeyRange) ([]int64, error) {
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	rs := make([]native.KeyRange, len(ranges))
+	for i, r := range ranges {
+		rs[i] = native.KeyRange{Start: r.Start, End: r.End}
+	}
+	n, err := t.tx.CountRanges(native.TableID(tb.ID), rs)
+	return n, mapErr(err)
 }
 
 // UnsafeVisit implements kv.UnsafeVisitor: one engine call per page; key
