@@ -128,3 +128,51 @@ func TestCountRangesPhantom(t *testing.T) {
 		}
 	}
 }
+
+// Writes flushed early (past flushBytes) stay unindexed until a read or the
+// commit: reads, Batch gets and the commit must all see them, the last
+// write of a key winning across the flush boundary.
+func TestDeferredWrites(t *testing.T) {
+	db := openMem(t)
+	tb := mustTable(t, db, "t", Range)
+	val := make([]byte, 1000)
+	for _, read := range []string{"none", "get", "batch", "count"} {
+		tx := begin(t, db, TxOptions{})
+		_ = tx.Set(tb, []byte("x-"+read), []byte("first"))
+		_ = tx.Set(tb, []byte("y-"+read), []byte("keep"))
+		for i := 0; i < 3000; i++ { // > flushBytes: flushed before the end
+			_ = tx.Set(tb, []byte(read+string(k(i))), val)
+		}
+		switch read {
+		case "get":
+			if v, err := tx.Get(tb, []byte("x-"+read)); err != nil || string(v) != "first" {
+				t.Fatalf("get after deferred writes: %q, %v", v, err)
+			}
+		case "batch":
+			res, err := tx.Batch([]BatchOp{{Kind: OpGet, Table: tb, Key: []byte("x-" + read)}})
+			if err != nil || !res[0].Found || string(res[0].Value) != "first" {
+				t.Fatalf("batch get after deferred writes: %+v, %v", res, err)
+			}
+		case "count":
+			n, err := tx.CountRanges(tb, []KeyRange{{Start: []byte(read), End: []byte(read + "\xff")}})
+			if err != nil || n[0] != 3000 {
+				t.Fatalf("count after deferred writes: %v, %v", n, err)
+			}
+		}
+		_ = tx.Set(tb, []byte("x-"+read), []byte("second"))
+		_ = tx.Delete(tb, []byte("y-"+read))
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := db.Get(tb, []byte("x-"+read)); err != nil || string(v) != "second" {
+			t.Fatalf("%s: x = %q, %v", read, v, err)
+		}
+		if _, err := db.Get(tb, []byte("y-"+read)); !errors.Is(err, ErrKeyNotFound) {
+			t.Fatalf("%s: deleted key: %v", read, err)
+		}
+		n, _ := db.CountRanges(tb, []KeyRange{{Start: []byte(read), End: []byte(read + "\xff")}})
+		if n[0] != 3000 {
+			t.Fatalf("%s: %d keys committed, want 3000", read, n[0])
+		}
+	}
+}

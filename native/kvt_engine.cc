@@ -415,7 +415,8 @@ WriteMap* tx_writes(Tx* tx, uint32_t id, bool create) {
   return &tx->writes.back().m;
 }
 
-Status apply_batch(Tx* tx, const char* data, size_t n) {
+// Indexes an encoded write batch into the transaction's write maps.
+Status apply_now(Tx* tx, const char* data, size_t n) {
   if (n == 0) return Status();
   if (tx->read_only) return Status(KVT_READ_ONLY, "write in a read-only transaction");
   Reader r(data, n);
@@ -449,6 +450,28 @@ Status apply_batch(Tx* tx, const char* data, size_t n) {
       return Status(KVT_INTERNAL, "malformed write batch op");
     }
   }
+  return Status();
+}
+
+// Applies the writes deferred by kvt_tx_apply, then batch: every read
+// calls it first, so reads see all the transaction's writes.
+Status apply_batch(Tx* tx, const char* data, size_t n) {
+  if (!tx->deferred.empty()) {
+    std::string d = std::move(tx->deferred);
+    tx->deferred.clear();
+    Status s = apply_now(tx, d.data(), d.size());
+    if (!s.ok()) return s;
+  }
+  return apply_now(tx, data, n);
+}
+
+// Keeps an early-flushed write batch unindexed: a transaction that writes
+// without reading again (bulk loads) never builds write maps, and its
+// commit sorts the raw writes once (collect_writes).
+Status defer_batch(Tx* tx, const char* data, size_t n) {
+  if (n == 0) return Status();
+  if (tx->read_only) return Status(KVT_READ_ONLY, "write in a read-only transaction");
+  tx->deferred.append(data, n);
   return Status();
 }
 
@@ -856,19 +879,28 @@ Status collect_writes(Tx* tx, const char* batch, size_t n, std::vector<WriteRef>
       for (auto& kv : w.m)
         out.push_back(WriteRef{w.id, nullptr, kv.first, kv.second.val, kv.second.del});
   } else {
-    Reader r(batch, n);
-    while (!r.done()) {
-      uint8_t op = r.u8();
-      uint32_t tid = r.u32();
-      std::string_view k = r.bytes(r.u32());
-      std::string_view v;
-      if (op == KVT_OP_SET)
-        v = r.bytes(r.u32());
-      else if (op != KVT_OP_DELETE)
-        return Status(KVT_INTERNAL, "malformed write batch op");
-      if (!r.ok()) return Status(KVT_INTERNAL, "malformed write batch");
-      out.push_back(WriteRef{tid, nullptr, k, v, op == KVT_OP_DELETE});
-    }
+    // Deferred writes first, then the commit's batch: stable sorting keeps
+    // that order among writes of one key, and the last one wins.
+    auto parse = [&](const char* data, size_t len) {
+      Reader r(data, len);
+      while (!r.done()) {
+        uint8_t op = r.u8();
+        uint32_t tid = r.u32();
+        std::string_view k = r.bytes(r.u32());
+        std::string_view v;
+        if (op == KVT_OP_SET)
+          v = r.bytes(r.u32());
+        else if (op != KVT_OP_DELETE)
+          return Status(KVT_INTERNAL, "malformed write batch op");
+        if (!r.ok()) return Status(KVT_INTERNAL, "malformed write batch");
+        out.push_back(WriteRef{tid, nullptr, k, v, op == KVT_OP_DELETE});
+      }
+      return Status();
+    };
+    Status s = parse(tx->deferred.data(), tx->deferred.size());
+    if (!s.ok()) return s;
+    s = parse(batch, n);
+    if (!s.ok()) return s;
     if (out.size() > 1) {
       std::stable_sort(out.begin(), out.end(), [](const WriteRef& a, const WriteRef& b) {
         if (a.tid != b.tid) return a.tid < b.tid;
@@ -1246,7 +1278,7 @@ kvt_status kvt_begin(kvt_db* h, int32_t isolation, int32_t read_only, kvt_tx** o
   return ok_c();
 }
 
-kvt_status kvt_tx_apply(kvt_tx* th, kvt_borrowed_slice batch) { return to_c(apply_batch(&th->tx, batch.data, batch.len)); }
+kvt_status kvt_tx_apply(kvt_tx* th, kvt_borrowed_slice batch) { return to_c(defer_batch(&th->tx, batch.data, batch.len)); }
 
 kvt_status kvt_tx_get(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice key, char* out,
                       size_t cap, size_t* vlen) {
@@ -1304,6 +1336,8 @@ kvt_status kvt_count_ranges(kvt_db* h, uint32_t table, kvt_borrowed_slice ranges
 
 kvt_status kvt_tx_batch(kvt_tx* th, kvt_borrowed_slice ops, kvt_owned_buf* results) {
   Tx* tx = &th->tx;
+  Status fs = apply_batch(tx, nullptr, 0);  // deferred writes, for the gets
+  if (!fs.ok()) return to_c(fs);
   std::string res;
   Reader r(ops.data, ops.len);
   std::string val;

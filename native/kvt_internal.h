@@ -427,6 +427,7 @@ struct Tx {
   std::vector<ReadRec> reads;
   std::vector<RangeRec> ranges;
   std::vector<TableWrites> writes;
+  std::string deferred;  // encoded writes not yet in the maps (kvt_tx_apply)
   Tx* live_prev = nullptr;
   Tx* live_next = nullptr;
   bool track_reads() const { return serializable && !read_only && !oneshot; }

@@ -504,6 +504,9 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 	}
 	p.steps = c.restructure(p.steps, start)
 	c.fuseOrderLimit(p.steps)
+	if root {
+		c.fuseLightScan(p.steps)
+	}
 	return p, nil
 }
 

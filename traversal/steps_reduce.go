@@ -685,6 +685,13 @@ func (s *orderStep) orderLocal(x *exec, t *trav) any {
 }
 
 // dedupStep implements dedup() (global or local) with labels and by().
+//
+// Memory: global dedup() streams; it keeps one key per distinct value seen
+// and nothing else. A following limit(n)/range(lo, n) stops pulling once n
+// traversers passed, so dedup().limit(n) holds at most n keys (see
+// TestOrderLimitNotFused). Without such a bound the key set grows with the
+// number of distinct values: that is inherent (any earlier value may come
+// again) and stays unbounded, as does dedup(local) over one collection.
 type dedupStep struct {
 	stepBase
 	local  bool
