@@ -27,9 +27,14 @@
 // Every engine call costs a cgo crossing, so the API amortizes them: Set and
 // Delete only append to a write batch encoded in Go memory; the batch crosses
 // in the same call as the next read of the transaction (Get, MultiGet, Scan)
-// or at Commit, or early once it reaches 1 MiB. MultiGet reads many keys in
-// one call; Scan returns a whole page per call; Batch runs mixed
-// get/set/delete operations in one call with a result per operation.
+// or at Commit, or early once it reaches 1 MiB (an early batch is kept
+// unindexed in the engine until the next read, so a transaction that only
+// writes sorts its whole write set once at Commit). MultiGet reads many keys
+// in one call; Scan returns a whole page per call; CountRanges counts the
+// keys of many ranges in one call (counts written into a Go []int64 the
+// caller owns, lent to C for the call; each range is a read, validated like
+// a scan of the whole range); Batch runs mixed get/set/delete operations in
+// one call with a result per operation.
 //
 // # Buffer ownership
 //
