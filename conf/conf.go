@@ -27,9 +27,20 @@ type Config struct {
 	// TinkerPopDir is TinkerPop's test data folder (holding data/ and
 	// features/); graph load paths may refer to it as ${tinkerpop_dir}.
 	TinkerPopDir string `mapstructure:"tinkerpop_dir"`
+	// Query holds switches that apply to every graph.
+	Query QueryConfig `mapstructure:"query"`
 
 	// File is the configuration file read, "" for none.
 	File string `mapstructure:"-"`
+}
+
+// QueryConfig turns the planner's storage rewrites and the query caches
+// off for every graph: traversals then run as written, every time. It is
+// for diagnosis and for the differential conformance run
+// (KVTGRAPH_QUERY_PLANNER_DISABLED=true KVTGRAPH_QUERY_CACHE_DISABLED=true).
+type QueryConfig struct {
+	PlannerDisabled bool `mapstructure:"planner_disabled"`
+	CacheDisabled   bool `mapstructure:"cache_disabled"`
 }
 
 // ServerConfig holds the Gremlin Server settings; names follow Gremlin
@@ -163,6 +174,8 @@ var FlagKeys = map[string]string{
 const EnvPrefix = "KVTGRAPH"
 
 func setDefaults(v *viper.Viper) {
+	v.SetDefault("query.planner_disabled", false)
+	v.SetDefault("query.cache_disabled", false)
 	d := server.DefaultConfig()
 	v.SetDefault("server.host", d.Host)
 	v.SetDefault("server.port", d.Port)

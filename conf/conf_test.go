@@ -141,3 +141,26 @@ sources: {g: nope}
 		t.Fatal("missing file accepted")
 	}
 }
+
+func TestQuerySwitchesFromEnvironment(t *testing.T) {
+	env := map[string]string{"KVTGRAPH_QUERY_PLANNER_DISABLED": "true", "KVTGRAPH_QUERY_CACHE_DISABLED": "true"}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	c, err := Load(Options{Path: "tinkerpop-test.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Query.PlannerDisabled || !c.Query.CacheDisabled {
+		t.Fatalf("query switches = %+v, want both set from the environment", c.Query)
+	}
+	t.Setenv("KVTGRAPH_QUERY_PLANNER_DISABLED", "")
+	t.Setenv("KVTGRAPH_QUERY_CACHE_DISABLED", "")
+	c, err = Load(Options{Path: "tinkerpop-test.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Query.PlannerDisabled || c.Query.CacheDisabled {
+		t.Fatalf("query switches = %+v, want both off by default", c.Query)
+	}
+}

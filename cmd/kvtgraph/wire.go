@@ -68,7 +68,13 @@ func buildExecutor(ctx context.Context, c *conf.Config, metrics *server.Metrics,
 		_ = closeAll()
 		return nil, nil, err
 	}
-	opts := exec.PlanOptions{GraphCache: caches, GraphFullScan: fullScan}
+	if c.Query.CacheDisabled {
+		for name, cc := range caches {
+			cc.Disabled = true
+			caches[name] = cc
+		}
+	}
+	opts := exec.PlanOptions{GraphCache: caches, GraphFullScan: fullScan, DisablePlanner: c.Query.PlannerDisabled}
 	if metrics != nil {
 		opts.Metrics = metrics
 	}

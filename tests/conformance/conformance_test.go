@@ -80,27 +80,23 @@ type testEvent struct {
 	Output string
 }
 
-func TestConformance(t *testing.T) {
-	if os.Getenv("KVTGRAPH_CONFORMANCE") == "off" {
-		t.Skip("KVTGRAPH_CONFORMANCE=off")
-	}
-	root := repoRoot(t)
-	tp := tinkerpopDir(t, root)
-	work := t.TempDir()
+// suiteResult is what one run of the suite against one server gave.
+type suiteResult struct {
+	passed, failed, undefined map[string]bool
+	summary                   string
+}
 
-	bin := filepath.Join(work, "kvtgraph")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/kvtgraph")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the server: %v\n%s", err, out)
-	}
-
+// runSuite starts the server built at bin with extra environment env and
+// runs the whole Gherkin suite against it through gremlin-go.
+func runSuite(t *testing.T, root, tp, bin string, env ...string) suiteResult {
+	t.Helper()
 	port := freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	srv := exec.CommandContext(ctx, bin, "serve", "--config", filepath.Join(root, "conf", "tinkerpop-test.yaml"))
 	srv.Dir = root
 	srv.Env = append(os.Environ(), "KVTGRAPH_TINKERPOP_DIR="+tp, fmt.Sprintf("KVTGRAPH_SERVER_PORT=%d", port), "KVTGRAPH_SERVER_HOST=127.0.0.1")
+	srv.Env = append(srv.Env, env...)
 	var srvLog bytes.Buffer
 	srv.Stdout, srv.Stderr = &srvLog, &srvLog
 	if err := srv.Start(); err != nil {
@@ -125,29 +121,70 @@ func TestConformance(t *testing.T) {
 		"CUCUMBER_FEATURE_FOLDER="+filepath.Join(tp, "features"))
 	out, _ := run.Output() // a non-zero exit just means some scenarios failed
 
-	passed, failed, undefined, summary := parseResults(out)
-	t.Logf("godog summary: %s", summary)
-	t.Logf("scenarios: %d passed, %d failed, %d undefined in gremlin-go's harness (not run)", len(passed), len(failed), len(undefined))
-	if len(passed)+len(failed) == 0 {
+	var r suiteResult
+	r.passed, r.failed, r.undefined, r.summary = parseResults(out)
+	if len(r.passed)+len(r.failed) == 0 {
 		t.Fatalf("the cucumber run produced no scenario results; output tail:\n%s", tail(string(out), 4000))
 	}
+	return r
+}
+
+func TestConformance(t *testing.T) {
+	if os.Getenv("KVTGRAPH_CONFORMANCE") == "off" {
+		t.Skip("KVTGRAPH_CONFORMANCE=off")
+	}
+	root := repoRoot(t)
+	tp := tinkerpopDir(t, root)
+	work := t.TempDir()
+
+	bin := filepath.Join(work, "kvtgraph")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/kvtgraph")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the server: %v\n%s", err, out)
+	}
+
+	r := runSuite(t, root, tp, bin)
+	t.Logf("godog summary: %s", r.summary)
+	t.Logf("scenarios: %d passed, %d failed, %d undefined in gremlin-go's harness (not run)", len(r.passed), len(r.failed), len(r.undefined))
 
 	listPath := filepath.Join(root, "tests", "conformance", "passing.txt")
 	previous := readList(listPath)
 	var regressions []string
 	for name := range previous {
-		if !passed[name] {
+		if !r.passed[name] {
 			regressions = append(regressions, name)
 		}
 	}
 	sort.Strings(regressions)
-	if err := writeList(listPath, passed); err != nil {
+	if err := writeList(listPath, r.passed); err != nil {
 		t.Errorf("writing %s: %v", listPath, err)
 	}
 	if len(regressions) > 0 {
 		t.Errorf("%d scenarios listed in passing.txt no longer pass:\n  %s", len(regressions), strings.Join(regressions, "\n  "))
 	}
-	fmt.Printf("conformance: %d passed, %d failed, %d undefined\n", len(passed), len(failed), len(undefined))
+	fmt.Printf("conformance: %d passed, %d failed, %d undefined\n", len(r.passed), len(r.failed), len(r.undefined))
+
+	// Differential run: the planner's storage rewrites and the query cache
+	// must not change any answer, so every scenario must come out the same
+	// with both off.
+	plain := runSuite(t, root, tp, bin, "KVTGRAPH_QUERY_PLANNER_DISABLED=true", "KVTGRAPH_QUERY_CACHE_DISABLED=true")
+	t.Logf("planner and cache off: %s", plain.summary)
+	var differ []string
+	for name := range r.passed {
+		if !plain.passed[name] {
+			differ = append(differ, name+" (passes only with the planner and cache)")
+		}
+	}
+	for name := range plain.passed {
+		if !r.passed[name] {
+			differ = append(differ, name+" (passes only without the planner and cache)")
+		}
+	}
+	sort.Strings(differ)
+	if len(differ) > 0 {
+		t.Errorf("%d scenarios differ between planner+cache on and off:\n  %s", len(differ), strings.Join(differ, "\n  "))
+	}
 }
 
 var summaryRE = regexp.MustCompile(`\d+ scenarios \(.*\)`)
