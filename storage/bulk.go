@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kvtgraph/kvtgraph/storage/kv"
 	"github.com/kvtgraph/kvtgraph/storage/value"
 )
 
@@ -49,7 +50,22 @@ type bulkTx struct {
 	// endpoints in every batch. It relies on the bulk-load contract (no
 	// concurrent writers) and is dropped on Rollback.
 	known map[string]uint32
+	// absent carries Prefetch's absences the same way (known, checked
+	// first, overrides them once a vertex is written).
+	absent map[string]struct{}
 }
+
+// Each batch is a write-only KV transaction plus a read-only snapshot
+// transaction begun with it (Tx.rd): the checks of AddVertex and AddEdge
+// (duplicate ids, endpoints, id blocks, unique indexes) read the snapshot
+// and the batch's own writes kept in Go, so the KV transaction never reads
+// after writing and the store may keep its cheaper write-only path (KVT
+// sorts a write-only transaction's writes once at commit instead of
+// indexing them as they come). Under the bulk-load contract (no concurrent
+// writers) the snapshot is the state the batch started from. Any other
+// write (property updates, removals) ends that for the rest of the batch:
+// later checks read the KV transaction, as outside bulk loads. Explicit
+// reads (Vertices, EdgesOf, scans...) always read the KV transaction.
 
 // maxBulkKnown bounds the vertices a bulk load remembers across batches.
 const maxBulkKnown = 4 << 20
@@ -63,9 +79,22 @@ func (b *bulkTx) begin() error {
 	}
 	if b.known == nil || len(b.known) > maxBulkKnown {
 		b.known = tx.known
+		b.absent = nil
 	} else {
 		tx.known = b.known
 	}
+	if b.absent == nil || len(b.absent) > maxBulkKnown {
+		b.absent = make(map[string]struct{})
+	}
+	tx.absent = b.absent
+	rd, err := b.g.store.Begin(b.ctx, kv.TxOptions{ReadOnly: true, Isolation: kv.Snapshot})
+	if err != nil {
+		_ = tx.Rollback()
+		return mapKVErr("storage: begin", err)
+	}
+	tx.rd = rd
+	tx.bulkEdges = make(map[string]struct{})
+	tx.bulkUnique = make(map[string][]byte)
 	b.cur = tx
 	return nil
 }
@@ -103,29 +132,41 @@ func (b *bulkTx) AddEdge(id any, label string, outV, inV any, props []KeyValue) 
 }
 
 func (b *bulkTx) SetVertexProperty(vid any, card Cardinality, id any, key string, val any, meta []KeyValue) (*value.VertexProperty, error) {
+	b.cur.stopBulkReads()
 	p, err := b.cur.SetVertexProperty(vid, card, id, key, val, meta)
 	return p, b.after(err)
 }
 
 func (b *bulkTx) SetEdgeProperty(eid any, key string, val any) (*value.Property, error) {
+	b.cur.stopBulkReads()
 	p, err := b.cur.SetEdgeProperty(eid, key, val)
 	return p, b.after(err)
 }
 
 func (b *bulkTx) SetMetaProperty(vid, vpid any, key string, val any) (*value.Property, error) {
+	b.cur.stopBulkReads()
 	p, err := b.cur.SetMetaProperty(vid, vpid, key, val)
 	return p, b.after(err)
 }
 
-func (b *bulkTx) RemoveVertex(id any) error { return b.after(b.cur.RemoveVertex(id)) }
-func (b *bulkTx) RemoveEdge(id any) error   { return b.after(b.cur.RemoveEdge(id)) }
+func (b *bulkTx) RemoveVertex(id any) error {
+	b.cur.stopBulkReads()
+	return b.after(b.cur.RemoveVertex(id))
+}
+func (b *bulkTx) RemoveEdge(id any) error {
+	b.cur.stopBulkReads()
+	return b.after(b.cur.RemoveEdge(id))
+}
 func (b *bulkTx) RemoveVertexProperty(vid, vpid any) error {
+	b.cur.stopBulkReads()
 	return b.after(b.cur.RemoveVertexProperty(vid, vpid))
 }
 func (b *bulkTx) RemoveEdgeProperty(eid any, key string) error {
+	b.cur.stopBulkReads()
 	return b.after(b.cur.RemoveEdgeProperty(eid, key))
 }
 func (b *bulkTx) RemoveMetaProperty(vid, vpid any, key string) error {
+	b.cur.stopBulkReads()
 	return b.after(b.cur.RemoveMetaProperty(vid, vpid, key))
 }
 
@@ -141,6 +182,7 @@ func (b *bulkTx) Commit() error {
 // Rollback discards the current batch and starts the next.
 func (b *bulkTx) Rollback() error {
 	b.known = nil // it may hold vertices of the discarded batch
+	b.absent = nil
 	if err := b.cur.Rollback(); err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (tx *Tx) Prefetch(vids []any) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	vals, err := tx.kt.MultiGet(tx.g.t.vertex, keys)
+	vals, err := tx.reader().MultiGet(tx.g.t.vertex, keys)
 	if err != nil {
 		return mapKVErr("storage: prefetch vertices", err)
 	}

@@ -270,6 +270,9 @@ func (tx *Tx) updateIndexDefs(defs []*indexDef, kind ElementKind, elem []byte, l
 				if err := tx.del(t, e.key); err != nil {
 					return mapKVErr("storage: index "+d.Name, err)
 				}
+				if tx.rd != nil && t == tx.g.t.unique {
+					tx.bulkUnique[string(e.key)] = nil
+				}
 				tx.deltas[sk]--
 				tx.vdeltas = append(tx.vdeltas, valDelta{d.id, d.entryValue(e.key, elem), -1})
 			}
@@ -281,6 +284,9 @@ func (tx *Tx) updateIndexDefs(defs []*indexDef, kind ElementKind, elem []byte, l
 			had[string(e.key)] = true
 			if err := tx.set(t, e.key, e.val); err != nil {
 				return mapKVErr("storage: index "+d.Name, err)
+			}
+			if tx.rd != nil && t == tx.g.t.unique {
+				tx.bulkUnique[string(e.key)] = append([]byte{}, e.val...)
 			}
 			tx.deltas[sk]++
 			tx.vdeltas = append(tx.vdeltas, valDelta{d.id, d.entryValue(e.key, elem), 1})
@@ -294,7 +300,16 @@ func (tx *Tx) checkUnique(d *indexDef, e idxEntry, kind ElementKind) error {
 	if err := tx.kt.LockKeys(t, e.key); err != nil {
 		return mapKVErr("storage: unique index "+d.Name, err)
 	}
-	cur, err := tx.kt.Get(t, e.key)
+	var cur []byte
+	var err error
+	if w, ok := tx.bulkUnique[string(e.key)]; ok {
+		if w == nil {
+			return nil // deleted in this batch
+		}
+		cur = w
+	} else {
+		cur, err = tx.reader().Get(t, e.key)
+	}
 	if errors.Is(err, kv.ErrKeyNotFound) {
 		return nil
 	}

@@ -41,6 +41,37 @@ type Tx struct {
 	// known to be absent from it in this transaction, so that generated ids
 	// are checked with one scan per id block instead of one get per id.
 	free [2]idRange
+
+	// Bulk-load batches only (see bulkTx): rd is a read-only snapshot
+	// transaction begun with the batch, which serves the batch's existence,
+	// id-block and unique checks so that kt only ever writes (the KVT
+	// engine then keeps its cheap write-only commit path). The checks see
+	// the batch's own writes through known, bulkEdges (edge keys written),
+	// bulkUnique (unique-index keys written, nil when deleted) and
+	// bulkUserIDs (the given int64 ids written into the vertex and edge
+	// tables, which bound the free ranges of generated ids). rd is
+	// dropped (stopBulkReads) before any write other than an addition.
+	rd          kv.Txn
+	bulkEdges   map[string]struct{}
+	bulkUnique  map[string][]byte
+	bulkUserIDs [2][]int64
+}
+
+// reader is the transaction existence checks read from.
+func (tx *Tx) reader() kv.Txn {
+	if tx.rd != nil {
+		return tx.rd
+	}
+	return tx.kt
+}
+
+// stopBulkReads sends every later check of the batch to kt.
+func (tx *Tx) stopBulkReads() {
+	if tx.rd == nil {
+		return
+	}
+	_ = tx.rd.Rollback()
+	tx.rd, tx.bulkEdges, tx.bulkUnique, tx.bulkUserIDs = nil, nil, nil, [2][]int64{}
 }
 
 type idRange struct{ lo, hi int64 }
@@ -107,6 +138,7 @@ func (tx *Tx) Commit() error {
 		return ErrTxDone
 	}
 	tx.done = true
+	tx.stopBulkReads()
 	if err := tx.kt.Commit(); err != nil {
 		return mapKVErr("storage: commit", err)
 	}
@@ -123,6 +155,7 @@ func (tx *Tx) Rollback() error {
 		return nil
 	}
 	tx.done = true
+	tx.stopBulkReads()
 	return mapKVErr("storage: rollback", tx.kt.Rollback())
 }
 
@@ -325,6 +358,7 @@ func (tx *Tx) edgesByRef(found [][]byte, parsed []*edgeRef) ([]*value.Edge, erro
 // scanner pages through one key range.
 type scanner struct {
 	tx         *Tx
+	src        kv.Txn // nil: tx.kt
 	t          kv.Table
 	start, end []byte
 	opts       kv.ScanOptions
@@ -360,7 +394,11 @@ func (s *scanner) next() (k, v []byte, ok bool) {
 			s.opts.Cursor = s.page.Cursor
 		}
 		s.started = true
-		s.page, s.err = s.tx.kt.Scan(s.t, s.start, s.end, s.opts)
+		src := s.src
+		if src == nil {
+			src = s.tx.kt
+		}
+		s.page, s.err = src.Scan(s.t, s.start, s.end, s.opts)
 		if s.err != nil {
 			s.err = mapKVErr("storage: scan "+s.t.Name, s.err)
 		}
@@ -406,13 +444,18 @@ func (s *scanner) nextPage() (keys, vals [][]byte) {
 // With a kv.UnsafeVisitor store, key and value are borrowed from the
 // store's page: valid only during fn. pageSize 0 is the graph's page size.
 func (tx *Tx) visit(t kv.Table, start, end []byte, keysOnly bool, pageSize int, fn func(k, v []byte) bool) error {
+	return tx.visitIn(tx.kt, t, start, end, keysOnly, pageSize, fn)
+}
+
+// visitIn is visit reading from src (tx.kt or tx.rd).
+func (tx *Tx) visitIn(src kv.Txn, t kv.Table, start, end []byte, keysOnly bool, pageSize int, fn func(k, v []byte) bool) error {
 	if err := tx.usable(); err != nil {
 		return err
 	}
 	if pageSize <= 0 {
 		pageSize = tx.g.opts.PageSize
 	}
-	if uv, ok := tx.kt.(kv.UnsafeVisitor); ok {
+	if uv, ok := src.(kv.UnsafeVisitor); ok {
 		err := uv.UnsafeVisit(t, start, end, kv.ScanOptions{Limit: pageSize, KeysOnly: keysOnly}, fn)
 		if err != nil {
 			return mapKVErr("storage: scan "+t.Name, err)
@@ -420,6 +463,7 @@ func (tx *Tx) visit(t kv.Table, start, end []byte, keysOnly bool, pageSize int, 
 		return nil
 	}
 	sc := tx.newScanner(t, start, end, keysOnly)
+	sc.src = src
 	sc.opts.Limit = pageSize
 	for {
 		k, v, ok := sc.next()
@@ -919,7 +963,7 @@ func (tx *Tx) vertexLabelOf(vk []byte, id any) (uint32, error) {
 	if l, ok := tx.known[string(vk)]; ok {
 		return l, nil
 	}
-	b, err := tx.kt.Get(tx.g.t.vertex, vk)
+	b, err := tx.reader().Get(tx.g.t.vertex, vk)
 	if errors.Is(err, kv.ErrKeyNotFound) {
 		return 0, fmt.Errorf("storage: vertex %v: %w", id, ErrVertexNotFound)
 	}

@@ -46,6 +46,9 @@ func (tx *Tx) newID(id any, t kv.Table, what string) (any, []byte, error) {
 			if f := tx.freeRange(t); f != nil && x >= f.lo && x < f.hi {
 				*f = idRange{} // a user id inside the range generated ids trust
 			}
+			if i := tx.tableIndex(t); i >= 0 && tx.rd != nil {
+				tx.bulkUserIDs[i] = append(tx.bulkUserIDs[i], x)
+			}
 		}
 		return n, k, nil
 	}
@@ -63,6 +66,17 @@ func (tx *Tx) newID(id any, t kv.Table, what string) (any, []byte, error) {
 			return n, k, nil
 		}
 	}
+}
+
+// tableIndex is 0 for the vertex table, 1 for the edge table, else -1.
+func (tx *Tx) tableIndex(t kv.Table) int {
+	switch t {
+	case tx.g.t.vertex:
+		return 0
+	case tx.g.t.edge:
+		return 1
+	}
+	return -1
 }
 
 // freeRange returns the free-id range kept for t, or nil.
@@ -96,7 +110,9 @@ func (tx *Tx) idFree(t kv.Table, k []byte, n, limit int64) (bool, error) {
 	}
 	end, _ := appendID(nil, limit)
 	var found []byte
-	err := tx.visit(t, k, end, true, 1, func(key, _ []byte) bool {
+	// A bulk batch reads its snapshot: the generated ids it wrote are
+	// below n, and the given int64 ids it wrote bound the range below.
+	err := tx.visitIn(tx.reader(), t, k, end, true, 1, func(key, _ []byte) bool {
 		found = append(found, key...)
 		return false
 	})
@@ -115,6 +131,13 @@ func (tx *Tx) idFree(t kv.Table, k []byte, n, limit int64) (bool, error) {
 		}
 		hi = m
 	}
+	if tx.rd != nil {
+		for _, x := range tx.bulkUserIDs[tx.tableIndex(t)] {
+			if x >= n && x < hi {
+				hi = x
+			}
+		}
+	}
 	if hi <= n {
 		*f = idRange{}
 		return false, nil
@@ -132,7 +155,19 @@ func (tx *Tx) exists(t kv.Table, k []byte) (bool, error) {
 			return false, nil
 		}
 	}
-	_, err := tx.kt.Get(t, k)
+	src := tx.kt
+	if tx.rd != nil {
+		switch t {
+		case tx.g.t.vertex: // known holds the batch's vertices
+			src = tx.rd
+		case tx.g.t.edge:
+			if _, ok := tx.bulkEdges[string(k)]; ok {
+				return true, nil
+			}
+			src = tx.rd
+		}
+	}
+	_, err := src.Get(t, k)
 	if errors.Is(err, kv.ErrKeyNotFound) {
 		return false, nil
 	}
@@ -331,6 +366,9 @@ func (tx *Tx) AddEdge(id any, label string, outV, inV any, props []KeyValue) (*v
 	}
 	if err := tx.set(tx.g.t.edge, ek, ref.encode()); err != nil {
 		return nil, mapKVErr("storage: add edge", err)
+	}
+	if tx.rd != nil {
+		tx.bulkEdges[string(ek)] = struct{}{}
 	}
 	tx.deltas[statKey{kindEdge, le.id}]++
 	return tx.g.toEdge(ok, le.id, ik, ek, ev)
