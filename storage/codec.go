@@ -381,3 +381,46 @@ func (r *reader) value() any {
 		return nil
 	}
 }
+
+// skipValue moves the cursor past the value that value would decode,
+// without allocating. It checks the framing (tags, lengths, varints) but
+// not the contents (a big integer's digits are not parsed).
+func (r *reader) skipValue() {
+	switch tag := r.byte(); tag {
+	case tagNil, tagFalse, tagTrue:
+	case tagInt8:
+		r.byte()
+	case tagInt16, tagInt32, tagInt64, tagDuration:
+		r.varint()
+	case tagFloat32:
+		r.bytes(4)
+	case tagFloat64:
+		r.bytes(8)
+	case tagString, tagBigInt, tagBytes:
+		r.bytes(r.uvarint())
+	case tagBigDec:
+		r.varint()
+		r.bytes(r.uvarint())
+	case tagChar:
+		r.uvarint()
+	case tagUUID:
+		r.bytes(16)
+	case tagTime:
+		r.varint()
+		r.uvarint()
+		r.varint()
+	case tagList, tagSet:
+		n := r.count()
+		for i := 0; i < n && r.err == nil; i++ {
+			r.skipValue()
+		}
+	case tagMap:
+		n := r.count()
+		for i := 0; i < n && r.err == nil; i++ {
+			r.skipValue()
+			r.skipValue()
+		}
+	default:
+		r.fail("unknown value tag %d", tag)
+	}
+}

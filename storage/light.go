@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/kvtgraph/kvtgraph/storage/kv"
 	"github.com/kvtgraph/kvtgraph/storage/value"
@@ -100,3 +101,141 @@ func (it *refIter) Next() (*value.Vertex, bool) {
 
 func (it *refIter) Err() error { return it.err }
 func (it *refIter) Close()     { it.sc = nil }
+
+// VertexValuesScanner is implemented by *Tx: ScanVertexValues iterates the
+// same vertices as ScanVertices(label), in the same order, with their ids
+// and labels, but Properties holds only the vertex properties whose key is
+// one of keys (with their ids and meta-properties, in the row's order):
+// the other properties of each row are skipped without being decoded.
+// Properties is never nil (an empty slice when the vertex has none of
+// the keys), so the traversal engine does not reload the vertex.
+//
+// With a label the vertex ids come from the label index keys and the rows
+// are read a page at a time, like ScanVertices(label).
+type VertexValuesScanner interface {
+	ScanVertexValues(label string, keys []string) VertexIter
+}
+
+var _ VertexValuesScanner = (*Tx)(nil)
+
+// ScanVertexValues implements VertexValuesScanner.
+func (tx *Tx) ScanVertexValues(label string, keys []string) VertexIter {
+	if err := tx.usable(); err != nil {
+		return &valuesIter{err: err}
+	}
+	var want []uint32
+	for _, k := range keys {
+		if e, ok := tx.g.lookupName(nsPropertyKey, k); ok && !slices.Contains(want, e.id) {
+			want = append(want, e.id)
+		}
+	}
+	if label == "" {
+		return &valuesIter{tx: tx, sc: tx.newScanner(tx.g.t.vertex, nil, nil, false), want: want}
+	}
+	e, ok := tx.g.lookupName(nsVertexLabel, label)
+	if !ok {
+		return &valuesIter{}
+	}
+	p := labelIndexKey(kindVertex, e.id, nil)
+	return &valuesIter{tx: tx, sc: tx.newScanner(tx.g.t.labelIdx, p, kv.PrefixEnd(p), true), fromIndex: true, label: e.id, want: want}
+}
+
+type valuesIter struct {
+	tx        *Tx
+	sc        *scanner
+	fromIndex bool     // scanning the label index
+	label     uint32   // that label
+	want      []uint32 // the wanted property key ids
+	buf       []*value.Vertex
+	err       error
+}
+
+func (it *valuesIter) Next() (*value.Vertex, bool) {
+	for it.err == nil && it.sc != nil {
+		if len(it.buf) > 0 {
+			v := it.buf[0]
+			it.buf[0] = nil
+			it.buf = it.buf[1:]
+			return v, true
+		}
+		if !it.fromIndex {
+			k, b, ok := it.sc.next()
+			if !ok {
+				it.err = it.sc.err
+				return nil, false
+			}
+			id, _, err := decodeID(k)
+			if err != nil {
+				it.err = err
+				return nil, false
+			}
+			v, err := it.vertex(id, b)
+			if err != nil {
+				it.err = err
+				return nil, false
+			}
+			return v, true
+		}
+		if it.err = it.page(); it.err != nil {
+			return nil, false
+		}
+		if len(it.buf) == 0 {
+			it.err = it.sc.err
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// page reads the rows of the next page of label index keys into buf.
+func (it *valuesIter) page() error {
+	keys := it.sc.nextPageKeys()
+	if len(keys) == 0 {
+		return nil
+	}
+	ids := make([]any, len(keys))
+	for i, k := range keys {
+		id, err := labelIndexID(k)
+		if err != nil {
+			return err
+		}
+		ids[i] = id
+	}
+	tx := it.tx
+	if err := tx.usable(); err != nil {
+		return err
+	}
+	rkeys, norm, err := tx.idKeys(tx.g.t.vertex, ids)
+	if err != nil {
+		return err
+	}
+	vals, err := tx.kt.MultiGet(tx.g.t.vertex, rkeys)
+	if err != nil {
+		return mapKVErr("storage: get vertices", err)
+	}
+	it.buf = make([]*value.Vertex, 0, len(vals))
+	for i, b := range vals {
+		if b == nil {
+			continue
+		}
+		v, err := it.vertex(norm[i], b)
+		if err != nil {
+			return err
+		}
+		tx.known[string(rkeys[i])] = it.label
+		it.buf = append(it.buf, v)
+	}
+	return nil
+}
+
+// vertex decodes the wanted properties of the vertex row b.
+func (it *valuesIter) vertex(id any, b []byte) (*value.Vertex, error) {
+	row, err := decodeVertexRowKeys(b, it.want)
+	if err != nil {
+		return nil, fmt.Errorf("storage: vertex %v: %w", id, err)
+	}
+	return it.tx.g.toVertex(id, row)
+}
+
+func (it *valuesIter) Err() error { return it.err }
+func (it *valuesIter) Close()     { it.sc = nil; it.buf = nil }

@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/kvtgraph/kvtgraph/storage/value"
 )
@@ -244,4 +245,41 @@ func (g *Graph) toEdge(out []byte, label uint32, in, eid []byte, val *edgeVal) (
 		x.e.Properties = []*value.Property{}
 	}
 	return &x.e, nil
+}
+
+// decodeVertexRowKeys decodes a vertex row keeping only the properties
+// whose key is in want (a short list: linear search beats a map); the
+// others, value and meta-properties, are skipped without allocating.
+func decodeVertexRowKeys(b []byte, want []uint32) (*vertexRow, error) {
+	r := reader{b: b}
+	v := &vertexRow{label: uint32(r.uvarint())}
+	n := r.count()
+	for i := 0; i < n && r.err == nil; i++ {
+		key := uint32(r.uvarint())
+		id := r.idBytes()
+		if !slices.Contains(want, key) {
+			r.skipValue()
+			r.skipProps()
+			continue
+		}
+		p := vpRow{key: key, id: id, value: r.value()}
+		p.meta = readProps(&r)
+		v.props = append(v.props, p)
+	}
+	if r.err == nil && len(r.b) != 0 {
+		r.fail("vertex row has %d trailing bytes", len(r.b))
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, r.err)
+	}
+	return v, nil
+}
+
+// skipProps skips what readProps reads.
+func (r *reader) skipProps() {
+	n := r.count()
+	for i := 0; i < n && r.err == nil; i++ {
+		r.uvarint()
+		r.skipValue()
+	}
 }

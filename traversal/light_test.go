@@ -42,7 +42,7 @@ func TestLightScanSameResults(t *testing.T) {
 		{b(OpScanV, "person").s("count"), &light{"person", storage.RefID}},
 		{b("V").s("id").s("as", "a").s("select", "a"), nil},
 		{b("V").s("as", "a").s("id"), nil},
-		{b("V").s("values", "name"), nil},
+		{b("V").s("values", "name"), nil}, // a values scan, not a ref scan: TestLightValuesSameResults
 		{b("V").s("hasLabel", "person"), nil},
 		{b("V").s("has", "name", "marko").s("id"), nil},
 		{b("V").s("id").s("path"), nil},

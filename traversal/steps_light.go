@@ -15,12 +15,22 @@ import "github.com/kvtgraph/kvtgraph/storage"
 // Partition and subgraph strategies turn it off (they filter vertices on
 // their properties). withoutStrategies(KvtLightScanStrategy) turns it off
 // too.
+//
+// When what ends the reads is values(k1, ..., kn) instead, the start step
+// reads vertices through storage.VertexValuesScanner: each row is walked
+// but only the properties of k1..kn are decoded. Such a vertex holds a
+// subset of its properties, which is safe only because nothing but the
+// values step ever sees it (same conditions as above).
 
 const lightScanStrategy = "KvtLightScanStrategy"
 
 // lightScanHook, when set (tests only), is called each time a start step
 // reads light vertices.
 var lightScanHook func(label string, mode storage.VertexRefMode)
+
+// lightValuesHook, when set (tests only), is called each time a start
+// step reads vertices restricted to the keys of a values step.
+var lightValuesHook func(label string, keys []string)
 
 // fuseLightScan rewrites the start step of a root pipeline (see above).
 func (c *compiler) fuseLightScan(steps []step) {
@@ -45,9 +55,10 @@ func (c *compiler) fuseLightScan(steps []step) {
 	default:
 		return
 	}
-	// Only hasId/hasLabel filters may come before the id(), label() or
-	// count() that ends what is read of the vertices.
+	// Only hasId/hasLabel filters may come before the id(), label(),
+	// count() or values(keys) that ends what is read of the vertices.
 	mode, found := storage.RefID, false
+	var keys []string // values(keys) ends the reads
 	for _, s := range steps[1:] {
 		r, ok := c.instr[s.base().id]
 		if !ok || len(s.base().labels) > 0 {
@@ -66,6 +77,17 @@ func (c *compiler) fuseLightScan(steps []step) {
 			if len(r.args) != 0 {
 				return
 			}
+		case "values":
+			if len(r.args) == 0 {
+				return // all the properties: nothing to skip
+			}
+			for _, a := range r.args {
+				k, ok := a.(string)
+				if !ok {
+					return
+				}
+				keys = append(keys, k)
+			}
 		default:
 			return
 		}
@@ -73,6 +95,18 @@ func (c *compiler) fuseLightScan(steps []step) {
 		break
 	}
 	if !found {
+		return
+	}
+	if keys != nil {
+		steps[0] = &flatMapStep{stepBase: *first, f: func(x *exec, t *trav) valIter {
+			if vs, ok := x.tx.(storage.VertexValuesScanner); ok {
+				if lightValuesHook != nil {
+					lightValuesHook(label, keys)
+				}
+				return x.vertexIter(vs.ScanVertexValues(label, keys))
+			}
+			return x.vertexIter(x.tx.ScanVertices(label))
+		}}
 		return
 	}
 	steps[0] = &flatMapStep{stepBase: *first, f: func(x *exec, t *trav) valIter {
