@@ -147,7 +147,7 @@ func (c *wsConn) writeLoop() {
 			}
 		case now := <-idle:
 			limit := c.s.cfg.IdleConnectionTimeout
-			if c.inflight.Load() > 0 || now.Sub(time.Unix(0, c.lastTraffic.Load())) < limit {
+			if c.inflight.Load() > 0 || len(c.out) > 0 || now.Sub(time.Unix(0, c.lastTraffic.Load())) < limit {
 				continue
 			}
 			c.s.log.Info("closing idle connection", "remote", c.remote, "idle", limit)
@@ -441,6 +441,10 @@ func (c *wsConn) dispatch(req *gio.Request, sk wsSink) {
 	}
 	c.reqs.Add(1)
 	done := func() {
+		// A request's end is traffic: its final frame may still be queued
+		// for the writer, and the idle timer must not close the connection
+		// before that frame goes out.
+		c.lastTraffic.Store(time.Now().UnixNano())
 		c.inflight.Add(-1)
 		c.reqs.Done()
 		s.endWork()
