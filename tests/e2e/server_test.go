@@ -569,6 +569,12 @@ func TestHTTPReal(t *testing.T) {
 			t.Errorf("/metrics: %s = %v, want at least 1", want, v)
 		}
 	}
+	// The server counts the connection just after the client's handshake
+	// returns: wait (bounded) for the gauge to show it.
+	for deadline := time.Now().Add(10 * time.Second); metricValue(m, "kvtgraph_open_connections") != 1 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		m = metrics()
+	}
 	if v := metricValue(m, "kvtgraph_open_connections"); v != 1 {
 		t.Errorf("kvtgraph_open_connections = %v, want 1", v)
 	}
