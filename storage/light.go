@@ -121,7 +121,7 @@ var _ VertexValuesScanner = (*Tx)(nil)
 // ScanVertexValues implements VertexValuesScanner.
 func (tx *Tx) ScanVertexValues(label string, keys []string) VertexIter {
 	if err := tx.usable(); err != nil {
-		return &valuesIter{err: err}
+		return &vertexIter{err: err}
 	}
 	var want []uint32
 	for _, k := range keys {
@@ -130,112 +130,55 @@ func (tx *Tx) ScanVertexValues(label string, keys []string) VertexIter {
 		}
 	}
 	if label == "" {
-		return &valuesIter{tx: tx, sc: tx.newScanner(tx.g.t.vertex, nil, nil, false), want: want}
+		return &vertexIter{tx: tx, sc: tx.newScanner(tx.g.t.vertex, nil, nil, false), partial: true, want: want}
 	}
 	e, ok := tx.g.lookupName(nsVertexLabel, label)
 	if !ok {
-		return &valuesIter{}
+		return &vertexIter{}
 	}
 	p := labelIndexKey(kindVertex, e.id, nil)
-	return &valuesIter{tx: tx, sc: tx.newScanner(tx.g.t.labelIdx, p, kv.PrefixEnd(p), true), fromIndex: true, label: e.id, want: want}
+	return &vertexIter{tx: tx, sc: tx.newScanner(tx.g.t.labelIdx, p, kv.PrefixEnd(p), true), label: true, labelID: e.id, partial: true, want: want}
 }
 
-type valuesIter struct {
-	tx        *Tx
-	sc        *scanner
-	fromIndex bool     // scanning the label index
-	label     uint32   // that label
-	want      []uint32 // the wanted property key ids
-	buf       []*value.Vertex
-	err       error
-}
-
-func (it *valuesIter) Next() (*value.Vertex, bool) {
-	for it.err == nil && it.sc != nil {
-		if len(it.buf) > 0 {
-			v := it.buf[0]
-			it.buf[0] = nil
-			it.buf = it.buf[1:]
-			return v, true
-		}
-		if !it.fromIndex {
-			k, b, ok := it.sc.next()
-			if !ok {
-				it.err = it.sc.err
-				return nil, false
-			}
-			id, _, err := decodeID(k)
-			if err != nil {
-				it.err = err
-				return nil, false
-			}
-			v, err := it.vertex(id, b)
-			if err != nil {
-				it.err = err
-				return nil, false
-			}
-			return v, true
-		}
-		if it.err = it.page(); it.err != nil {
-			return nil, false
-		}
-		if len(it.buf) == 0 {
-			it.err = it.sc.err
-			return nil, false
-		}
-	}
-	return nil, false
-}
-
-// page reads the rows of the next page of label index keys into buf.
-func (it *valuesIter) page() error {
+// pagePartial reads the rows of the next page of label index keys into
+// buf, decoding only the wanted properties; more is false when the label
+// index is exhausted.
+func (it *vertexIter) pagePartial() (more bool, err error) {
 	keys := it.sc.nextPageKeys()
 	if len(keys) == 0 {
-		return nil
+		return false, nil
 	}
 	ids := make([]any, len(keys))
 	for i, k := range keys {
 		id, err := labelIndexID(k)
 		if err != nil {
-			return err
+			return false, err
 		}
 		ids[i] = id
 	}
 	tx := it.tx
 	if err := tx.usable(); err != nil {
-		return err
+		return false, err
 	}
 	rkeys, norm, err := tx.idKeys(tx.g.t.vertex, ids)
 	if err != nil {
-		return err
+		return false, err
 	}
 	vals, err := tx.kt.MultiGet(tx.g.t.vertex, rkeys)
 	if err != nil {
-		return mapKVErr("storage: get vertices", err)
+		return false, mapKVErr("storage: get vertices", err)
 	}
 	it.buf = make([]*value.Vertex, 0, len(vals))
 	for i, b := range vals {
 		if b == nil {
 			continue
 		}
-		v, err := it.vertex(norm[i], b)
+		v, err := it.decode(norm[i], b)
 		if err != nil {
-			return err
+			return false, err
 		}
-		tx.known[string(rkeys[i])] = it.label
+		tx.known[string(rkeys[i])] = it.labelID
 		it.buf = append(it.buf, v)
 	}
-	return nil
+	return true, nil
 }
-
-// vertex decodes the wanted properties of the vertex row b.
-func (it *valuesIter) vertex(id any, b []byte) (*value.Vertex, error) {
-	row, err := decodeVertexRowKeys(b, it.want)
-	if err != nil {
-		return nil, fmt.Errorf("storage: vertex %v: %w", id, err)
-	}
-	return it.tx.g.toVertex(id, row)
-}
-
-func (it *valuesIter) Err() error { return it.err }
-func (it *valuesIter) Close()     { it.sc = nil; it.buf = nil }

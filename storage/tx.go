@@ -476,12 +476,34 @@ func (tx *Tx) visitIn(src kv.Txn, t kv.Table, start, end []byte, keysOnly bool, 
 	}
 }
 
+// vertexIter iterates the vertex table, or the label index and then the
+// rows. With partial set (ScanVertexValues) only the properties whose key
+// id is in want are decoded from each row.
 type vertexIter struct {
-	tx    *Tx
-	sc    *scanner
-	label bool // scanning the label index
-	buf   []*value.Vertex
-	err   error
+	tx      *Tx
+	sc      *scanner
+	label   bool   // scanning the label index
+	labelID uint32 // that label, when partial
+	partial bool
+	want    []uint32
+	buf     []*value.Vertex
+	err     error
+}
+
+// decode turns the row b of vertex id into a vertex, decoding only the
+// wanted properties when the iterator is partial.
+func (it *vertexIter) decode(id any, b []byte) (*value.Vertex, error) {
+	var row *vertexRow
+	var err error
+	if it.partial {
+		row, err = decodeVertexRowKeys(b, it.want)
+	} else {
+		row, err = decodeVertexRow(b)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: vertex %v: %w", id, err)
+	}
+	return it.tx.g.toVertex(id, row)
 }
 
 // ScanVertices implements GraphTx.
@@ -504,6 +526,7 @@ func (it *vertexIter) Next() (*value.Vertex, bool) {
 	for it.err == nil && it.sc != nil {
 		if len(it.buf) > 0 {
 			v := it.buf[0]
+			it.buf[0] = nil
 			it.buf = it.buf[1:]
 			return v, true
 		}
@@ -518,17 +541,24 @@ func (it *vertexIter) Next() (*value.Vertex, bool) {
 				it.err = err
 				return nil, false
 			}
-			row, err := decodeVertexRow(b)
-			if err != nil {
-				it.err = fmt.Errorf("storage: vertex %v: %w", id, err)
-				return nil, false
-			}
-			v, err := it.tx.g.toVertex(id, row)
+			v, err := it.decode(id, b)
 			if err != nil {
 				it.err = err
 				return nil, false
 			}
 			return v, true
+		}
+		if it.partial {
+			more, err := it.pagePartial()
+			if err != nil {
+				it.err = err
+				return nil, false
+			}
+			if !more {
+				it.err = it.sc.err
+				return nil, false
+			}
+			continue
 		}
 		keys := it.sc.nextPageKeys()
 		if len(keys) == 0 {
