@@ -191,3 +191,16 @@ func TestEvalNestedTraversalArgument(t *testing.T) {
 		t.Fatalf("unterminated nested traversal: err = %v, want a message asking for a terminal method", err)
 	}
 }
+
+// A traversal source prints the same way whether it is a script's result
+// or converted with toString(), in TinkerPop's GraphTraversalSource form.
+func TestSourceStringForms(t *testing.T) {
+	e := newExec(t)
+	want := "graphtraversalsource[kvtgraph[graph], standard]"
+	for _, script := range []string{"g", "g.toString()"} {
+		got := eval(t, e, script, nil)
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("%s = %v, want [%s]", script, got, want)
+		}
+	}
+}

@@ -178,7 +178,7 @@ func unroll(v any) []any {
 		}
 		return items
 	case *sourceValue:
-		return []any{fmt.Sprintf("graphtraversalsource[kvtgraph[%s], standard]", x.graph)}
+		return []any{x.String()}
 	}
 	return []any{v}
 }

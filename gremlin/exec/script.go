@@ -36,6 +36,11 @@ type sourceValue struct {
 	sources []value.Instruction
 }
 
+// String is the source as TinkerPop prints a GraphTraversalSource.
+func (s *sourceValue) String() string {
+	return fmt.Sprintf("graphtraversalsource[kvtgraph[%s], standard]", s.graph)
+}
+
 // deferred is a traversal that a script built but did not iterate (no
 // terminal method), as Groovy leaves it: it runs only if it becomes the
 // script's result.
@@ -177,7 +182,7 @@ func (st *state) evalExpr(ctx context.Context, sc *scope, e lang.Expr, stream bo
 		}
 		sv := &sourceValue{graph: src.graph, sources: append(append([]value.Instruction(nil), src.sources...), ins...)}
 		if x.ToString {
-			return fmt.Sprintf("graphtraversalsource[kvtgraph[%s]]", sv.graph), nil, nil
+			return sv.String(), nil, nil
 		}
 		return sv, nil, nil
 	case *lang.TxExpr:
