@@ -50,42 +50,21 @@ func familyOf(v any) family {
 	case uuid.UUID:
 		return famUUID
 	case *value.Vertex:
-		if x == nil {
-			return famNull
-		}
-		return famVertex
+		return nonNil(x == nil, famVertex)
 	case *value.Edge:
-		if x == nil {
-			return famNull
-		}
-		return famEdge
+		return nonNil(x == nil, famEdge)
 	case *value.VertexProperty:
-		if x == nil {
-			return famNull
-		}
-		return famVertexProperty
+		return nonNil(x == nil, famVertexProperty)
 	case *value.Property:
-		if x == nil {
-			return famNull
-		}
-		return famProperty
+		return nonNil(x == nil, famProperty)
 	case *value.Path:
-		if x == nil {
-			return famNull
-		}
-		return famPath
+		return nonNil(x == nil, famPath)
 	case *value.Set:
-		if x == nil {
-			return famNull
-		}
-		return famSet
+		return nonNil(x == nil, famSet)
 	case []any:
 		return famList
 	case *value.Map:
-		if x == nil {
-			return famNull
-		}
-		return famMap
+		return nonNil(x == nil, famMap)
 	case value.MapEntry, *value.MapEntry:
 		return famMapEntry
 	}
@@ -93,6 +72,14 @@ func familyOf(v any) family {
 		return famNumber
 	}
 	return famUnknown
+}
+
+// nonNil is f, or famNull when the typed pointer behind it is nil.
+func nonNil(isNil bool, f family) family {
+	if isNil {
+		return famNull
+	}
+	return f
 }
 
 func pathItems(p *value.Path) []any { return p.Objects }
