@@ -207,6 +207,37 @@ func runModel(t *testing.T, db *DB, workers, txPerWorker int) map[string]string 
 		go func(w int) {
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(uint64(w), 42))
+			// Each worker holds up to two transactions open at once: a
+			// transaction is sometimes left open while the next one runs, and
+			// finished after it. Overlap, and so commit-time validation, is
+			// exercised even when the scheduler runs the workers one by one.
+			type open struct {
+				tx  *Tx
+				ops []mop
+				ro  bool
+			}
+			finish := func(o open) bool {
+				if r.IntN(10) == 0 {
+					o.tx.Rollback()
+					return true
+				}
+				err := o.tx.Commit()
+				if errors.Is(err, ErrConflict) {
+					mu.Lock()
+					conflicts++
+					mu.Unlock()
+					return true
+				}
+				if err != nil {
+					t.Error(err)
+					return false
+				}
+				mu.Lock()
+				history = append(history, mtx{ops: o.ops, ts: o.tx.CommitTS(), readOnly: o.ro})
+				mu.Unlock()
+				return true
+			}
+			var held *open
 			for i := 0; i < txPerWorker; i++ {
 				ro := r.IntN(5) == 0
 				opts := TxOptions{}
@@ -224,24 +255,23 @@ func runModel(t *testing.T, db *DB, workers, txPerWorker int) map[string]string 
 					tx.Rollback()
 					return
 				}
-				if r.IntN(10) == 0 {
-					tx.Rollback()
+				cur := open{tx: tx, ops: ops, ro: ro}
+				if held == nil && r.IntN(3) == 0 {
+					held = &cur
 					continue
 				}
-				err = tx.Commit()
-				if errors.Is(err, ErrConflict) {
-					mu.Lock()
-					conflicts++
-					mu.Unlock()
-					continue
-				}
-				if err != nil {
-					t.Error(err)
+				if !finish(cur) {
 					return
 				}
-				mu.Lock()
-				history = append(history, mtx{ops: ops, ts: tx.CommitTS(), readOnly: ro})
-				mu.Unlock()
+				if held != nil {
+					if !finish(*held) {
+						return
+					}
+					held = nil
+				}
+			}
+			if held != nil {
+				finish(*held)
 			}
 		}(w)
 	}
