@@ -141,7 +141,7 @@ func TestGremlinGoTransaction(t *testing.T) {
 		t.Fatalf("tx log %v, want one commit on g", txs)
 	}
 	// Commit closes the session (op close).
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for len(ts.exec.closedSessions()) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("session not closed after commit")

@@ -244,7 +244,7 @@ func TestSessionIdleExpiry(t *testing.T) {
 	c := dial(t, ts.url)
 	id := uuid.NewString()
 	c.do(sessionReq(id, "set x 1", nil))
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for len(ts.exec.closedSessions()) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("idle session never expired")
@@ -264,7 +264,7 @@ func TestSessionClosedWithConnection(t *testing.T) {
 	id := uuid.NewString()
 	c.do(sessionReq(id, "set x 1", nil))
 	_ = c.ws.Close()
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for len(ts.exec.closedSessions()) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("session survived its connection")
