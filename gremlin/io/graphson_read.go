@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -199,7 +198,11 @@ func (r *gsReader) typed(t string, v any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return parseBigDecimal(s, r)
+		d, err := value.ParseBigDecimal(s)
+		if err != nil {
+			return nil, r.fail("gx:BigDecimal: %v", err)
+		}
+		return d, nil
 	case "gx:Char":
 		s, ok := v.(string)
 		if !ok || len([]rune(s)) != 1 {
@@ -237,7 +240,11 @@ func (r *gsReader) typed(t string, v any) (any, error) {
 		if !ok {
 			return nil, r.fail("gx:Duration must be a string, got %T", v)
 		}
-		return parseDuration(s, r)
+		d, err := value.ParseDuration(s)
+		if err != nil {
+			return nil, r.fail("gx:Duration: %v", err)
+		}
+		return d, nil
 	case "gx:ByteBuffer":
 		s, ok := v.(string)
 		if !ok {
@@ -492,33 +499,6 @@ func (r *gsReader) numberText(t string, v any) (string, error) {
 	return "", r.fail("%s must be a number or numeric string, got %T", t, v)
 }
 
-// parseBigDecimal parses Java BigDecimal text (123.45, 1E-10, -1.2E+4).
-func parseBigDecimal(s string, r *gsReader) (value.BigDecimal, error) {
-	mant, expText, hasExp := strings.Cut(strings.ToUpper(s), "E")
-	exp := int64(0)
-	if hasExp {
-		e, err := strconv.ParseInt(expText, 10, 32)
-		if err != nil {
-			return value.BigDecimal{}, r.fail("gx:BigDecimal %q has a bad exponent", s)
-		}
-		exp = e
-	}
-	intPart, frac, _ := strings.Cut(mant, ".")
-	digits := intPart + frac
-	if len(digits) > 10000 {
-		return value.BigDecimal{}, r.unsupported("gx:BigDecimal with %d digits", len(digits))
-	}
-	n, ok := new(big.Int).SetString(digits, 10)
-	if !ok || strings.ContainsAny(frac, "+-") {
-		return value.BigDecimal{}, r.fail("gx:BigDecimal %q is not a decimal", s)
-	}
-	scale := int64(len(frac)) - exp
-	if scale < math.MinInt32 || scale > math.MaxInt32 {
-		return value.BigDecimal{}, r.fail("gx:BigDecimal %q scale out of range", s)
-	}
-	return value.BigDecimal{Unscaled: n, Scale: int32(scale)}, nil
-}
-
 // parseOffsetDateTime parses java.time.OffsetDateTime text; seconds and
 // fractions are optional, as Java prints them.
 func parseOffsetDateTime(s string, r *gsReader) (time.Time, error) {
@@ -529,43 +509,6 @@ func parseOffsetDateTime(s string, r *gsReader) (time.Time, error) {
 		}
 	}
 	return time.Time{}, r.fail("gx:OffsetDateTime %q is not an ISO-8601 offset date-time", s)
-}
-
-var isoDuration = regexp.MustCompile(`^([-+]?)P(?:([-+]?[0-9]+)D)?(?:T(?:([-+]?[0-9]+)H)?(?:([-+]?[0-9]+)M)?(?:([-+]?[0-9]+)(?:[.,]([0-9]{0,9}))?S)?)?$`)
-
-// parseDuration parses java.time.Duration text (PT8H6M12.345S, P2DT3H, PT-0.5S).
-func parseDuration(s string, r *gsReader) (time.Duration, error) {
-	m := isoDuration.FindStringSubmatch(strings.ToUpper(s))
-	if m == nil || s == "P" || strings.HasSuffix(strings.ToUpper(s), "T") {
-		return 0, r.fail("gx:Duration %q is not an ISO-8601 duration", s)
-	}
-	total := new(big.Int)
-	add := func(text string, unit time.Duration) {
-		if text == "" {
-			return
-		}
-		n, _ := new(big.Int).SetString(strings.TrimPrefix(text, "+"), 10)
-		total.Add(total, n.Mul(n, big.NewInt(int64(unit))))
-	}
-	add(m[2], 24*time.Hour)
-	add(m[3], time.Hour)
-	add(m[4], time.Minute)
-	add(m[5], time.Second)
-	if m[6] != "" {
-		frac := (m[6] + "000000000")[:9]
-		n, _ := strconv.ParseInt(frac, 10, 64)
-		if strings.HasPrefix(m[5], "-") {
-			n = -n
-		}
-		total.Add(total, big.NewInt(n))
-	}
-	if m[1] == "-" {
-		total.Neg(total)
-	}
-	if !total.IsInt64() {
-		return 0, r.unsupported("gx:Duration %q exceeds Go's ±292 years", s)
-	}
-	return time.Duration(total.Int64()), nil
 }
 
 func (r *gsReader) array(t string, v any) ([]any, error) {

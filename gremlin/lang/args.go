@@ -865,8 +865,8 @@ func floatLiteral(t token) (any, error) {
 	last := text[len(text)-1]
 	switch last {
 	case 'm', 'M':
-		d, ok := ParseBigDecimal(text[:len(text)-1])
-		if !ok {
+		d, err := value.ParseBigDecimal(text[:len(text)-1])
+		if err != nil {
 			return nil, &SyntaxError{Line: t.line, Column: t.col, Found: "'" + t.text + "'", Expected: "a BigDecimal literal"}
 		}
 		return d, nil
@@ -889,36 +889,6 @@ func floatLiteral(t token) (any, error) {
 func isRangeErr(err error) bool {
 	ne, ok := err.(*strconv.NumError)
 	return ok && ne.Err == strconv.ErrRange
-}
-
-// ParseBigDecimal parses a decimal string ("1.50", "-2e3", "7") into a
-// BigDecimal with Java's scale: digits after the point minus exponent.
-func ParseBigDecimal(s string) (value.BigDecimal, bool) {
-	mant, exp := s, int64(0)
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		e, err := strconv.ParseInt(s[i+1:], 10, 32)
-		if err != nil {
-			return value.BigDecimal{}, false
-		}
-		mant, exp = s[:i], e
-	}
-	scale := int64(0)
-	if i := strings.IndexByte(mant, '.'); i >= 0 {
-		scale = int64(len(mant) - i - 1)
-		mant = mant[:i] + mant[i+1:]
-	}
-	if mant == "" || mant == "-" || mant == "+" {
-		return value.BigDecimal{}, false
-	}
-	n, ok := new(big.Int).SetString(mant, 10)
-	if !ok {
-		return value.BigDecimal{}, false
-	}
-	sc := scale - exp
-	if sc > math.MaxInt32 || sc < math.MinInt32 {
-		return value.BigDecimal{}, false
-	}
-	return value.BigDecimal{Unscaled: n, Scale: int32(sc)}, true
 }
 
 func toInt64(v any) (int64, bool) {

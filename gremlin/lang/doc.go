@@ -14,7 +14,7 @@
 //	FormatValue(v) string, QuoteString(s) string
 //	Negate(*value.P) *value.P                      P.negate() semantics
 //	CardinalityValue / IsCardinalityValue          Cardinality.single(x) form
-//	ParseDatetime, ParseBigDecimal, StrategyClass  literal helpers
+//	ParseDatetime, StrategyClass  literal helpers
 //
 // Errors are *SyntaxError{Line, Column, Found, Expected} (message
 // "line 1, column 14: found ')' but expected ...") or *LambdaError.

@@ -268,9 +268,9 @@ func decodeTyped(typ string, n *jnode) (any, error) {
 		if n.kind != jNumber && n.kind != jString {
 			return nil, verr(n, "gx:BigDecimal: expected a number as \"@value\", got %s", n.kind)
 		}
-		d, ok := parseBigDecimal(n.s)
-		if !ok {
-			return nil, verr(n, "gx:BigDecimal: %q is not a decimal number", n.s)
+		d, err := value.ParseBigDecimal(n.s)
+		if err != nil {
+			return nil, verr(n, "gx:BigDecimal: %v", err)
 		}
 		return d, nil
 	case "gx:Char":
@@ -286,7 +286,7 @@ func decodeTyped(typ string, n *jnode) (any, error) {
 		if err := wantKind(typ, n, jString); err != nil {
 			return nil, err
 		}
-		d, err := parseISODuration(n.s)
+		d, err := value.ParseDuration(n.s)
 		if err != nil {
 			return nil, verr(n, "gx:Duration: %v", err)
 		}
@@ -324,163 +324,6 @@ func decodeTyped(typ string, n *jnode) (any, error) {
 		return value.Enum{Type: name, Name: n.s}, nil
 	}
 	return nil, verr(n, "unsupported GraphSON type %q", typ)
-}
-
-// parseBigDecimal parses a decimal literal such as "-12.50" or "1.2E+3"
-// keeping its scale (as Java's BigDecimal(String) does).
-func parseBigDecimal(s string) (value.BigDecimal, bool) {
-	mant, exp := s, int64(0)
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		e, err := strconv.ParseInt(s[i+1:], 10, 32)
-		if err != nil {
-			return value.BigDecimal{}, false
-		}
-		mant, exp = s[:i], e
-	}
-	frac := 0
-	if i := strings.IndexByte(mant, '.'); i >= 0 {
-		frac = len(mant) - i - 1
-		mant = mant[:i] + mant[i+1:]
-	}
-	if mant == "" || mant == "-" || mant == "+" {
-		return value.BigDecimal{}, false
-	}
-	u, ok := new(big.Int).SetString(mant, 10)
-	if !ok {
-		return value.BigDecimal{}, false
-	}
-	scale := int64(frac) - exp
-	if scale > math.MaxInt32 || scale < math.MinInt32 {
-		return value.BigDecimal{}, false
-	}
-	return value.BigDecimal{Unscaled: u, Scale: int32(scale)}, true
-}
-
-func formatBigDecimal(d value.BigDecimal) string {
-	if d.Unscaled == nil {
-		return "0"
-	}
-	if d.Scale >= 0 {
-		return d.String()
-	}
-	return d.Unscaled.String() + "E+" + strconv.Itoa(int(-int64(d.Scale)))
-}
-
-// parseISODuration parses an ISO-8601 duration as Java's Duration.parse
-// does: [-]P[nD][T[nH][nM][n[.f]S]], each number optionally signed.
-func parseISODuration(s string) (time.Duration, error) {
-	orig := s
-	bad := func() (time.Duration, error) {
-		return 0, fmt.Errorf("%q is not an ISO-8601 duration such as PT1H30M or PT0.5S", orig)
-	}
-	neg := false
-	if strings.HasPrefix(s, "-") {
-		neg, s = true, s[1:]
-	} else if strings.HasPrefix(s, "+") {
-		s = s[1:]
-	}
-	if len(s) < 2 || (s[0] != 'P' && s[0] != 'p') {
-		return bad()
-	}
-	s = s[1:]
-	total := new(big.Int)
-	inTime, any := false, false
-	for len(s) > 0 {
-		if s[0] == 'T' || s[0] == 't' {
-			if inTime {
-				return bad()
-			}
-			inTime, s = true, s[1:]
-			if len(s) == 0 {
-				return bad()
-			}
-			continue
-		}
-		j := 0
-		if j < len(s) && (s[j] == '-' || s[j] == '+') {
-			j++
-		}
-		for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
-			j++
-		}
-		if j == 0 || j >= len(s) {
-			return bad()
-		}
-		num, unit := s[:j], s[j]
-		s = s[j+1:]
-		var mult int64
-		switch {
-		case !inTime && (unit == 'D' || unit == 'd'):
-			mult = int64(24 * time.Hour)
-		case inTime && (unit == 'H' || unit == 'h'):
-			mult = int64(time.Hour)
-		case inTime && (unit == 'M' || unit == 'm'):
-			mult = int64(time.Minute)
-		case inTime && (unit == 'S' || unit == 's'):
-			mult = int64(time.Second)
-		default:
-			return bad()
-		}
-		r, ok := new(big.Rat).SetString(num)
-		if !ok || (strings.Contains(num, ".") && mult != int64(time.Second)) {
-			return bad()
-		}
-		r.Mul(r, new(big.Rat).SetInt64(mult))
-		if !r.IsInt() {
-			return 0, fmt.Errorf("%q has more precision than nanoseconds", orig)
-		}
-		total.Add(total, r.Num())
-		any = true
-	}
-	if !any {
-		return bad()
-	}
-	if neg {
-		total.Neg(total)
-	}
-	if !total.IsInt64() {
-		return 0, fmt.Errorf("%q is out of range (about ±292 years)", orig)
-	}
-	return time.Duration(total.Int64()), nil
-}
-
-// formatISODuration renders d as Java's Duration.toString does
-// ("PT1H30M", "PT0.5S", "PT-1H-30M", "PT0S").
-func formatISODuration(d time.Duration) string {
-	if d == 0 {
-		return "PT0S"
-	}
-	neg := d < 0
-	u := uint64(d)
-	if neg {
-		u = uint64(-(d + 1)) + 1
-	}
-	sign := ""
-	if neg {
-		sign = "-"
-	}
-	h := u / uint64(time.Hour)
-	u %= uint64(time.Hour)
-	m := u / uint64(time.Minute)
-	u %= uint64(time.Minute)
-	sec := u / uint64(time.Second)
-	ns := u % uint64(time.Second)
-	var b strings.Builder
-	b.WriteString("PT")
-	if h != 0 {
-		fmt.Fprintf(&b, "%s%dH", sign, h)
-	}
-	if m != 0 {
-		fmt.Fprintf(&b, "%s%dM", sign, m)
-	}
-	if sec != 0 || ns != 0 {
-		fmt.Fprintf(&b, "%s%d", sign, sec)
-		if ns != 0 {
-			b.WriteString(strings.TrimRight(fmt.Sprintf(".%09d", ns), "0"))
-		}
-		b.WriteByte('S')
-	}
-	return b.String()
 }
 
 // AppendValue appends v as typed GraphSON v3 JSON.
@@ -529,7 +372,7 @@ func AppendValue(b []byte, v any) ([]byte, error) {
 		return append(x.Append(b, 10), '}'), nil
 	case value.BigDecimal:
 		b = typed("gx:BigDecimal")
-		return append(append(b, formatBigDecimal(x)...), '}'), nil
+		return append(append(b, x.JavaString()...), '}'), nil
 	case value.Char:
 		b = typed("gx:Char")
 		return append(appendJSONString(b, string(rune(x))), '}'), nil
@@ -545,7 +388,7 @@ func AppendValue(b []byte, v any) ([]byte, error) {
 		return append(appendJSONString(b, x.Format(time.RFC3339Nano)), '}'), nil
 	case time.Duration:
 		b = typed("gx:Duration")
-		return append(appendJSONString(b, formatISODuration(x)), '}'), nil
+		return append(appendJSONString(b, value.FormatDuration(x)), '}'), nil
 	case []byte:
 		b = typed("gx:ByteBuffer")
 		return append(appendJSONString(b, base64.StdEncoding.EncodeToString(x)), '}'), nil

@@ -141,15 +141,15 @@ func TestValueDecodings(t *testing.T) {
 
 func TestISODuration(t *testing.T) {
 	for _, d := range []time.Duration{0, 1, -1, time.Second, 59 * time.Second, 25 * time.Hour, -25*time.Hour - time.Nanosecond, math.MaxInt64, math.MinInt64} {
-		s := formatISODuration(d)
-		got, err := parseISODuration(s)
+		s := value.FormatDuration(d)
+		got, err := value.ParseDuration(s)
 		if err != nil || got != d {
 			t.Errorf("%v → %q → %v, %v", d, s, got, err)
 		}
 	}
 	for _, bad := range []string{"", "P", "PT", "1H", "PT1D", "P1H", "PT1.5H", "PT0.0000000001S", "P999999999D"} {
-		if _, err := parseISODuration(bad); err == nil {
-			t.Errorf("parseISODuration(%q) succeeded", bad)
+		if _, err := value.ParseDuration(bad); err == nil {
+			t.Errorf("ParseDuration(%q) succeeded", bad)
 		}
 	}
 }

@@ -17,7 +17,7 @@ func bi(s string) *big.Int {
 }
 
 func bd(s string) value.BigDecimal {
-	d, err := parseDecimal(s)
+	d, err := value.ParseBigDecimal(s)
 	if err != nil {
 		panic(err)
 	}

@@ -78,9 +78,9 @@ func (w *javaWriter) write(v any, depth int) {
 	case *big.Int:
 		sb.WriteString(x.String())
 	case value.BigDecimal:
-		sb.WriteString(javaBigDecimal(x))
+		sb.WriteString(x.JavaString())
 	case *value.BigDecimal:
-		sb.WriteString(javaBigDecimal(*x))
+		sb.WriteString(x.JavaString())
 	case value.Char:
 		sb.WriteRune(rune(x))
 	case uuid.UUID:
@@ -92,7 +92,7 @@ func (w *javaWriter) write(v any, depth int) {
 			sb.WriteString(javaOffsetDateTime(x))
 		}
 	case time.Duration:
-		sb.WriteString(javaDuration(x))
+		sb.WriteString(value.FormatDuration(x))
 	case []byte:
 		fmt.Fprintf(sb, "java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]", len(x), len(x))
 	case []any:
@@ -361,33 +361,6 @@ func javaFloat(f float64, bits int) string {
 	return mant + "E" + strconv.Itoa(e)
 }
 
-// javaBigDecimal formats as Java's BigDecimal.toString (scientific
-// notation when the scale is negative or the exponent below -6).
-func javaBigDecimal(d value.BigDecimal) string {
-	if d.Unscaled == nil {
-		return "0"
-	}
-	digits := new(big.Int).Abs(d.Unscaled).String()
-	adjusted := -int64(d.Scale) + int64(len(digits)-1)
-	if d.Scale >= 0 && adjusted >= -6 {
-		return d.String()
-	}
-	var sb strings.Builder
-	if d.Unscaled.Sign() < 0 {
-		sb.WriteByte('-')
-	}
-	sb.WriteString(digits[:1])
-	if len(digits) > 1 {
-		sb.WriteString("." + digits[1:])
-	}
-	sb.WriteByte('E')
-	if adjusted >= 0 {
-		sb.WriteByte('+')
-	}
-	sb.WriteString(strconv.FormatInt(adjusted, 10))
-	return sb.String()
-}
-
 // javaOffsetDateTime renders t as java.time.OffsetDateTime.toString.
 func javaOffsetDateTime(t time.Time) string {
 	var sb strings.Builder
@@ -426,53 +399,6 @@ func javaOffsetDateTime(t time.Time) string {
 	if off%60 != 0 {
 		fmt.Fprintf(&sb, ":%02d", off%60)
 	}
-	return sb.String()
-}
-
-// javaDuration renders d as java.time.Duration.toString (PT8H6M12.345S),
-// step for step: seconds floored with nanos kept in [0, 1e9), the
-// hour/minute/second split taken from the seconds rounded toward zero.
-func javaDuration(d time.Duration) string {
-	if d == 0 {
-		return "PT0S"
-	}
-	seconds, nanos := int64(d/time.Second), int64(d%time.Second)
-	if nanos < 0 {
-		seconds--
-		nanos += 1e9
-	}
-	eff := seconds
-	if seconds < 0 && nanos > 0 {
-		eff++
-	}
-	hours, minutes, secs := eff/3600, (eff%3600)/60, eff%60
-	var sb strings.Builder
-	sb.WriteString("PT")
-	if hours != 0 {
-		sb.WriteString(strconv.FormatInt(hours, 10) + "H")
-	}
-	if minutes != 0 {
-		sb.WriteString(strconv.FormatInt(minutes, 10) + "M")
-	}
-	if secs == 0 && nanos == 0 && sb.Len() > 2 {
-		return sb.String()
-	}
-	if seconds < 0 && nanos > 0 && secs == 0 {
-		sb.WriteString("-0")
-	} else {
-		sb.WriteString(strconv.FormatInt(secs, 10))
-	}
-	if nanos > 0 {
-		var frac string
-		if seconds < 0 {
-			frac = strconv.FormatInt(2e9-nanos, 10)
-		} else {
-			frac = strconv.FormatInt(nanos+1e9, 10)
-		}
-		frac = strings.TrimRight(frac, "0")
-		sb.WriteString("." + frac[1:])
-	}
-	sb.WriteByte('S')
 	return sb.String()
 }
 

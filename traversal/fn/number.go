@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"strconv"
 
 	"github.com/kvtgraph/kvtgraph/storage/value"
 )
@@ -235,7 +234,7 @@ func decOf(v any) value.BigDecimal {
 	case *big.Int:
 		return value.BigDecimal{Unscaled: new(big.Int).Set(x)}
 	case float32, float64:
-		d, err := parseDecimal(javaDouble(f64(x)))
+		d, err := value.ParseBigDecimal(javaDouble(f64(x)))
 		if err != nil {
 			return value.BigDecimal{Unscaled: new(big.Int)}
 		}
@@ -280,43 +279,6 @@ func toInt64(v any) (int64, bool) {
 }
 
 // ---- decimals ----
-
-// parseDecimal parses a Java BigDecimal string ("1.5", "-2E+3", "1e-7").
-func parseDecimal(s string) (value.BigDecimal, error) {
-	mant, exp := s, int64(0)
-	for i := 0; i < len(s); i++ {
-		if s[i] == 'e' || s[i] == 'E' {
-			mant = s[:i]
-			e, err := strconv.ParseInt(s[i+1:], 10, 32)
-			if err != nil {
-				return value.BigDecimal{}, fmt.Errorf("bad exponent in %q", s)
-			}
-			exp = e
-			break
-		}
-	}
-	scale := int64(0)
-	digits := mant
-	for i := 0; i < len(mant); i++ {
-		if mant[i] == '.' {
-			digits = mant[:i] + mant[i+1:]
-			scale = int64(len(mant) - i - 1)
-			break
-		}
-	}
-	if digits == "" || digits == "-" || digits == "+" {
-		return value.BigDecimal{}, fmt.Errorf("no digits in %q", s)
-	}
-	u, ok := new(big.Int).SetString(digits, 10)
-	if !ok {
-		return value.BigDecimal{}, fmt.Errorf("not a decimal: %q", s)
-	}
-	scale -= exp
-	if scale > math.MaxInt32 || scale < math.MinInt32 {
-		return value.BigDecimal{}, fmt.Errorf("scale out of range in %q", s)
-	}
-	return value.BigDecimal{Unscaled: u, Scale: int32(scale)}, nil
-}
 
 var bigTen = big.NewInt(10)
 

@@ -323,13 +323,13 @@ func parseNumber(s string) (any, error) {
 		if body == "" || strings.ContainsAny(body, "+-") && !strings.ContainsAny(body, "eE") {
 			return nil, bad
 		}
-		d, err := parseDecimal(t)
+		d, err := value.ParseBigDecimal(t)
 		if err != nil {
 			return nil, bad
 		}
 		f, _ := d.Rat().Float64()
 		if !math.IsInf(f, 0) {
-			if back, err := parseDecimal(javaDouble(f)); err == nil && decCmp(back, d) == 0 {
+			if back, err := value.ParseBigDecimal(javaDouble(f)); err == nil && decCmp(back, d) == 0 {
 				return f, nil
 			}
 		}
