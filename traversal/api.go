@@ -36,6 +36,9 @@ type Traversal struct {
 	// names names its metrics.
 	prof  *profileInfo
 	names StepNamer
+	// retraction is PathRetractionStrategy's analysis (nil when the
+	// strategy did not apply); the steps hold its keep sets.
+	retraction *rtrav
 }
 
 // Compile validates bytecode and builds an executable traversal. Errors

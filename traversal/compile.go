@@ -58,6 +58,13 @@ type compiler struct {
 	// profiles and instr serve profile() (profile.go).
 	profiles []*profileStep
 	instr    map[int]instrRec
+	// meta, sink and pathReq serve PathRetractionStrategy
+	// (strategies_retract.go): the child traversals of each step, where
+	// c.pipeline registers the pipelines it compiles, and whether a step
+	// needs whole paths.
+	meta    map[step]*stepMeta
+	sink    *[]*pipeline
+	pathReq bool
 }
 
 func compileRoot(bc *value.Bytecode) (t *Traversal, err error) {
@@ -97,7 +104,8 @@ func compileRoot(bc *value.Bytecode) (t *Traversal, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Traversal{root: root, src: c.src, mutating: c.mutating, prof: prof}, nil
+	retraction := c.retractPaths(root)
+	return &Traversal{root: root, src: c.src, mutating: c.mutating, prof: prof, retraction: retraction}, nil
 }
 
 // describe renders bytecode briefly for error messages.
@@ -368,7 +376,26 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 		}
 		return p.steps[len(p.steps)-1]
 	}
+	// Child traversals compiled for an instruction belong to the step it
+	// creates or modulates (owner); jk is how many children TinkerPop's
+	// step gains from it (-1: one per compiled child).
+	if c.sink != nil {
+		*c.sink = append(*c.sink, p)
+	}
+	outer := c.sink
+	defer func() { c.sink = outer }()
+	var pending []*pipeline
+	var owner step
+	jk := -1
+	flush := func() {
+		if owner != nil {
+			c.adopt(owner, pending, jk)
+		}
+		pending, owner, jk = nil, nil, -1
+	}
 	for _, in := range bc.Steps {
+		flush()
+		c.sink = &pending
 		args := make([]any, len(in.Args))
 		for i, a := range in.Args {
 			args[i] = unbind(a)
@@ -404,6 +431,8 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 			if err := s.addBy(c, args); err != nil {
 				return nil, err
 			}
+			owner, jk = last(), 1
+			c.stepMeta(owner).bys++
 			continue
 		case "option":
 			s, ok := last().(optionAccepter)
@@ -413,6 +442,7 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 			if err := s.addOption(c, args); err != nil {
 				return nil, err
 			}
+			owner, jk = last(), 1
 			continue
 		case "with":
 			if len(args) == 0 {
@@ -448,11 +478,13 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 			if err := s.addFromTo(c, op == "from", args[0]); err != nil {
 				return nil, err
 			}
+			owner, jk = last(), 1
 			continue
 		case "emit", "until", "times", "repeat":
 			if err := c.repeatPart(p, op, args); err != nil {
 				return nil, err
 			}
+			owner, jk = last(), 1
 			continue
 		case "read", "write":
 			s, ok := last().(*ioStep)
@@ -473,6 +505,7 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 				return nil, err
 			}
 			if folded {
+				owner = foldTarget(p.steps)
 				continue
 			}
 		}
@@ -494,7 +527,11 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 			is.startsFirst = true
 		}
 		p.steps = append(p.steps, s)
+		owner = s
+		c.stepMeta(s).jkids += lambdaChildren(op, args)
 	}
+	flush()
+	c.sink = outer
 	start := 0
 	if root && len(bc.Steps) > 0 && startOps[bc.Steps[0].Operator] {
 		start = 1

@@ -5,7 +5,9 @@
 // Iterate builds a fresh pipeline of pull-based step iterators). Traversers
 // carry a bulk, their path (only when some step needs it: full paths for
 // path()/simplePath()/cyclicPath()/tree(), labelled paths when as() labels
-// are used), loop counters for repeat() and a sack. Errors raised by steps
+// are used, from which PathRetractionStrategy drops the labels no later
+// step reads; see strategies_retract.go), loop counters for repeat() and a
+// sack. Errors raised by steps
 // are *Error values naming the step; panics inside steps are recovered at
 // the Iterator boundary and turned into errors.
 package traversal

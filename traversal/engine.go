@@ -461,7 +461,7 @@ func (p *pipeline) open(x *exec, in iter) iter {
 		return x.prof.open(x, p, in)
 	}
 	for _, s := range p.steps {
-		in = s.open(x, in)
+		in = openStep(x, s, in)
 	}
 	return in
 }
@@ -476,6 +476,9 @@ type stepBase struct {
 	name   string
 	labels []string
 	id     int
+	// keep, when set, is the step's keepLabels (PathRetractionStrategy):
+	// path labels outside it are dropped from its output traversers.
+	keep *keepSet
 }
 
 func (b *stepBase) base() *stepBase { return b }

@@ -195,7 +195,7 @@ func (pr *profiler) pop() {
 func (pr *profiler) open(x *exec, p *pipeline, in iter) iter {
 	if x.noFilter > 0 {
 		for _, s := range p.steps {
-			in = s.open(x, in)
+			in = openStep(x, s, in)
 		}
 		return in
 	}
@@ -210,7 +210,7 @@ func (pr *profiler) open(x *exec, p *pipeline, in iter) iter {
 	}
 	for i, s := range p.steps {
 		if p == pr.info.root && i >= pr.info.at || i >= len(pp.stats) {
-			in = s.open(x, in)
+			in = openStep(x, s, in)
 			continue
 		}
 		st := pp.stats[i]
@@ -228,7 +228,7 @@ func (pr *profiler) wrap(x *exec, st *profStat, in iter) iter {
 	pr.push(st)
 	out := func() iter {
 		defer pr.pop()
-		return st.s.open(x, in)
+		return openStep(x, st.s, in)
 	}()
 	st.dur += time.Since(t0)
 	return &profIter{pr: pr, st: st, in: out}

@@ -213,6 +213,10 @@ func (s *addEStep) addFromTo(c *compiler, from bool, a any) error {
 	if l, ok := a.(string); ok {
 		c.needLabels = true
 		av = &argValue{v: selectLabel(l)}
+		// TinkerPop turns from(label) into a select(label) child: the
+		// label is one the step reads from the path.
+		m := c.stepMeta(s)
+		m.scope = append(m.scope, l)
 	}
 	if from {
 		s.from = av

@@ -78,6 +78,7 @@ func (c *compiler) restructure(steps []step, start int) []step {
 		}
 		c.nextID++
 		cs.id = c.nextID
+		c.adopt(cs, cs.children, -1)
 		return []step{cs}
 	}
 	head := append([]step{}, steps[:start]...)
@@ -91,6 +92,7 @@ func (c *compiler) restructure(steps []step, start int) []step {
 	}
 	c.nextID++
 	cs.id = c.nextID
+	c.adopt(cs, cs.children, -1)
 	return append(head, cs)
 }
 

@@ -74,6 +74,9 @@ func init() {
 					return nil, err
 				}
 				c.needLabels = true
+				// TraversalSelectStep requires whole paths
+				// (TraverserRequirement.PATH).
+				c.pathReq = true
 				return &selectStep{pop: pop, keyTrav: p}, nil
 			}
 		}

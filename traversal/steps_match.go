@@ -261,7 +261,7 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 		if len(rest) > 0 && rest[0].Operator == "where" {
 			args := unbindAll(rest[0].Args)
 			if len(args) == 1 && isTraversal(args[0]) {
-				w, err := c.whereTrav(args[0].(*value.Bytecode))
+				w, err := c.whereTravStep(args[0].(*value.Bytecode))
 				if err != nil {
 					return nil, err
 				}
@@ -276,7 +276,7 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 		args := unbindAll(first.Args)
 		rest = steps[1:]
 		if len(args) == 1 && isTraversal(args[0]) {
-			w, err := c.whereTrav(args[0].(*value.Bytecode))
+			w, err := c.whereTravStep(args[0].(*value.Bytecode))
 			if err != nil {
 				return nil, err
 			}
@@ -309,14 +309,27 @@ func (c *compiler) matchPattern(m *matchDef, bc *value.Bytecode) (*matchPattern,
 			default:
 				return nil, errorf("where", "expected a predicate or a traversal")
 			}
-			for len(rest) > 0 && rest[0].Operator == "by" {
-				if err := ws.addBy(c, unbindAll(rest[0].Args)); err != nil {
-					return nil, err
+			bys := 0
+			kids, err := c.collectKids(func() error {
+				for len(rest) > 0 && rest[0].Operator == "by" {
+					if err := ws.addBy(c, unbindAll(rest[0].Args)); err != nil {
+						return err
+					}
+					rest = rest[1:]
+					bys++
 				}
-				rest = rest[1:]
+				return nil
+			})
+			if err != nil {
+				return nil, err
 			}
 			c.nextID++
 			ws.id, ws.name = c.nextID, "where"
+			// WherePredicateStep keeps its start key among its scope keys
+			// after MatchStep pulls it out.
+			meta := c.stepMeta(ws)
+			meta.scope, meta.scopeSet, meta.bys = wherePredicateKeys(p.startKey, ws.pred), true, bys
+			c.adopt(ws, kids, bys)
 			pre = append(pre, ws)
 		}
 	default:
@@ -632,6 +645,29 @@ type whereTrav struct {
 	endKey   string
 }
 
+// whereTravRoot is a where() traversal of a match pattern with what
+// PathRetractionStrategy needs of the WhereTraversalStep holding it: its
+// scope keys and the traversals compiled for it.
+type whereTravRoot struct {
+	*whereTrav
+	keys     []string
+	compiled []*pipeline
+}
+
+func (c *compiler) whereTravStep(bc *value.Bytecode) (*whereTravRoot, error) {
+	r := &whereTravRoot{keys: whereTravKeys(bc, nil)}
+	kids, err := c.collectKids(func() error {
+		w, err := c.whereTrav(bc)
+		r.whereTrav = w
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.compiled = kids
+	return r, nil
+}
+
 func (c *compiler) whereTrav(bc *value.Bytecode) (*whereTrav, error) {
 	steps := foldConnectives(append([]value.Instruction(nil), bc.Steps...))
 	w := &whereTrav{}
@@ -709,9 +745,15 @@ func (w *whereTrav) removeStartKey(key string) {
 	}
 }
 
-func (w *whereTrav) step(c *compiler) step {
+func (w *whereTravRoot) step(c *compiler) step {
 	c.nextID++
-	return &filterStep{stepBase: stepBase{name: "where", id: c.nextID}, f: w.test}
+	s := &filterStep{stepBase: stepBase{name: "where", id: c.nextID}, f: w.test}
+	// A WhereTraversalStep for PathRetractionStrategy: its scope keys
+	// (start and end labels, also below connectives) and its children.
+	m := c.stepMeta(s)
+	m.pp, m.scope, m.scopeSet = ppWhere, w.keys, true
+	c.adopt(s, w.compiled, 1)
+	return s
 }
 
 func (w *whereTrav) test(x *exec, t *trav) bool {
