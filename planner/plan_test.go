@@ -24,6 +24,9 @@ var rewrite = flag.Bool("rewrite", false, "rewrite the golden files in testdata"
 
 var bg = context.Background()
 
+// engine runs the planned bytecode, which uses the access steps.
+var engine = traversal.NewEngine(traversal.Config{AccessSteps: true})
+
 // modern builds TinkerPop's modern graph plus a few vertices that make
 // index choices visible, and declares one index of every kind.
 func modern(t testing.TB, withIndexes bool) *storage.Graph {
@@ -206,7 +209,7 @@ func TestGoldenPlans(t *testing.T) {
 // (unordered) or in order.
 func run(t testing.TB, g *storage.Graph, bc *value.Bytecode) ([]string, error) {
 	t.Helper()
-	tr, err := traversal.Compile(bc)
+	tr, err := engine.Compile(bc)
 	if err != nil {
 		return nil, err
 	}

@@ -26,9 +26,41 @@ func (e *Error) Error() string {
 	return e.Step + "(): " + e.Msg
 }
 
+// Config configures an Engine.
+type Config struct {
+	// IORoot is the directory g.io(file).read() reads graph files from;
+	// a file may not leave it. "" disables io().
+	IORoot string
+	// AccessSteps enables the planner's physical access steps (the kvt:*
+	// operators of steps_access.go), which planned bytecode uses.
+	AccessSteps bool
+}
+
+// Engine compiles traversals with the steps and settings of its Config.
+// Build it once (NewEngine) and share it: it is immutable and safe for
+// concurrent use, and the traversals it compiles keep what they need of
+// it for their runs.
+type Engine struct {
+	steps  *stepSet
+	ioRoot string
+}
+
+// NewEngine builds an engine: the Gremlin steps, TinkerGraph's services,
+// and what cfg adds.
+func NewEngine(cfg Config) *Engine {
+	return &Engine{steps: newStepSet(cfg.AccessSteps), ioRoot: cfg.IORoot}
+}
+
+// Compile validates bytecode and builds an executable traversal. Errors
+// name the step and argument. Lambdas are refused (ErrLambda).
+func (e *Engine) Compile(bc *value.Bytecode) (*Traversal, error) {
+	return compileRoot(e, bc)
+}
+
 // Traversal is a compiled traversal. It is immutable and safe to Iterate
 // concurrently from several goroutines (each iteration has its own state).
 type Traversal struct {
+	eng      *Engine
 	root     *pipeline
 	src      *sourceConfig
 	mutating bool
@@ -39,12 +71,6 @@ type Traversal struct {
 	// retraction is PathRetractionStrategy's analysis (nil when the
 	// strategy did not apply); the steps hold its keep sets.
 	retraction *rtrav
-}
-
-// Compile validates bytecode and builds an executable traversal. Errors
-// name the step and argument. Lambdas are refused (ErrLambda).
-func Compile(bc *value.Bytecode) (*Traversal, error) {
-	return compileRoot(bc)
 }
 
 // Mutating reports whether any step writes (addV, addE, property, drop,

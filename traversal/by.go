@@ -65,9 +65,18 @@ func (c *compiler) parseBy(step string, args []any) (*byMod, error) {
 	return b, nil
 }
 
-// applyBy evaluates the modulator for v (the traverser t gives the path,
-// sack and loops for traversal modulators). ok is false when the
-// modulator is unproductive.
+// applyBy evaluates the modulator for v. ok is false when the modulator
+// is unproductive.
+//
+// A traversal modulator runs for a start made from t (its path, sack and
+// loops, at bulk 1) when v is t's current object: TinkerPop applies such
+// modulators to a split of the traverser (project(), order(), group(),
+// dedup(), sack(), ... and math()'s "_"). When v comes from elsewhere (a
+// path element, a selected label, a collection item, a property value),
+// callers pass a nil t: TinkerPop then applies the modulator to the bare
+// object (TraversalUtil.apply with a start object), which starts a fresh
+// traverser whose path is just the object, whose sack is the initial one
+// and which has no loops (see freshStart).
 func (x *exec) applyBy(step string, b *byMod, v any, t *trav) (any, bool) {
 	if b == nil {
 		return v, true
@@ -105,10 +114,12 @@ func (x *exec) applyBy0(step string, b *byMod, v any, t *trav) (any, bool) {
 	case byColumn:
 		return columnValue(step, b.key, v), true
 	case byTrav:
-		st := &trav{val: v, bulk: 1}
+		var st *trav
 		if t != nil {
 			st = subStart(t)
 			st.val = v
+		} else {
+			st = x.freshStart(v)
 		}
 		it := b.trav.open(x, sliceIter([]*trav{st}))
 		r := it.next()

@@ -50,6 +50,7 @@ type subgraphCfg struct {
 
 // compiler holds state while compiling one root bytecode.
 type compiler struct {
+	steps      *stepSet // the Engine's steps and services
 	nextID     int
 	mutating   bool
 	needFull   bool
@@ -67,7 +68,7 @@ type compiler struct {
 	pathReq bool
 }
 
-func compileRoot(bc *value.Bytecode) (t *Traversal, err error) {
+func compileRoot(eng *Engine, bc *value.Bytecode) (t *Traversal, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			if tp, ok := p.(travPanic); ok {
@@ -80,7 +81,7 @@ func compileRoot(bc *value.Bytecode) (t *Traversal, err error) {
 	if bc == nil {
 		return nil, errorf("", "no bytecode")
 	}
-	c := &compiler{src: &sourceConfig{}}
+	c := &compiler{steps: eng.steps, src: &sourceConfig{}}
 	if err := c.sources(bc.Sources); err != nil {
 		return nil, err
 	}
@@ -105,7 +106,7 @@ func compileRoot(bc *value.Bytecode) (t *Traversal, err error) {
 		return nil, err
 	}
 	retraction := c.retractPaths(root)
-	return &Traversal{root: root, src: c.src, mutating: c.mutating, prof: prof, retraction: retraction}, nil
+	return &Traversal{eng: eng, root: root, src: c.src, mutating: c.mutating, prof: prof, retraction: retraction}, nil
 }
 
 // describe renders bytecode briefly for error messages.
@@ -355,17 +356,6 @@ type fromToAccepter interface {
 	addFromTo(c *compiler, from bool, arg any) error
 }
 
-type stepCtor func(c *compiler, args []any) (step, error)
-
-var stepTable map[string]stepCtor
-
-func register(name string, f stepCtor) {
-	if stepTable == nil {
-		stepTable = map[string]stepCtor{}
-	}
-	stepTable[name] = f
-}
-
 // pipeline compiles the steps of bc. Source instructions of nested
 // bytecode are ignored.
 func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
@@ -509,7 +499,7 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 				continue
 			}
 		}
-		ctor, ok := stepTable[op]
+		ctor, ok := c.steps.ctors[op]
 		if !ok {
 			return nil, errorf(op, "unknown or unsupported step")
 		}
@@ -533,7 +523,7 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 	flush()
 	c.sink = outer
 	start := 0
-	if root && len(bc.Steps) > 0 && startOps[bc.Steps[0].Operator] {
+	if root && len(bc.Steps) > 0 && c.steps.starts[bc.Steps[0].Operator] {
 		start = 1
 	}
 	if len(p.steps) < start {
@@ -546,10 +536,6 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 	}
 	return p, nil
 }
-
-// startOps are steps that begin a root traversal (GraphStep and friends).
-var startOps = map[string]bool{"V": true, "E": true, "inject": true, "addV": true, "addE": true,
-	"mergeV": true, "mergeE": true, "union": true, "call": true}
 
 func stepName(s step) string {
 	if s == nil {

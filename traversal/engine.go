@@ -121,6 +121,8 @@ type sideEffect struct {
 
 // exec is the state of one run of a traversal.
 type exec struct {
+	steps    *stepSet // the Engine's steps and services (call("--list"))
+	ioRoot   string   // the Engine's io() directory
 	ctx      context.Context
 	tx       storage.GraphTx
 	src      *sourceConfig
@@ -250,6 +252,14 @@ func (x *exec) newTrav(v any, labels []string) *trav {
 	return t
 }
 
+// freshStart is the start traverser of a child traversal applied to a
+// bare object rather than to a traverser (TraversalUtil.apply(S, ...)):
+// bulk 1, a path of just the object (when paths are kept), the initial
+// sack and no loops.
+func (x *exec) freshStart(v any) *trav {
+	return x.newTrav(v, nil)
+}
+
 func copySack(v any) any {
 	switch s := v.(type) {
 	case []any:
@@ -279,7 +289,7 @@ func newRun(ctx context.Context, t *Traversal, tx storage.GraphTx) *run {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	x := &exec{ctx: ctx, tx: tx, src: t.src, mode: t.src.pathMode, se: map[string]*sideEffect{}}
+	x := &exec{steps: t.eng.steps, ioRoot: t.eng.ioRoot, ctx: ctx, tx: tx, src: t.src, mode: t.src.pathMode, se: map[string]*sideEffect{}}
 	if t.prof != nil {
 		x.prof = newProfiler(t)
 	}
@@ -577,6 +587,49 @@ func (s *flatMapStep) open(x *exec, in iter) iter {
 			if cur != nil {
 				if v, ok := cur(); ok {
 					return x.extend(ct, v, s.labels)
+				}
+				cur = nil
+			}
+			t := in.next()
+			if t == nil {
+				return nil
+			}
+			x.tick()
+			ct = t
+			cur = s.f(x, t)
+		}
+	})
+}
+
+// childEndsStep is the shape of TinkerPop's FlatMapStep over a child
+// traversal (flatMap(traversal), coalesce()): f starts a child for the
+// incoming traverser (with subStart, so at bulk 1) and every end object of
+// that child becomes a split of the incoming traverser. The output keeps
+// the incoming path, loops and sack and gains only the object, under this
+// step's labels; whatever the child's steps did to their own traversers
+// (path elements, as() labels, sack changes) stays inside the child. Like
+// Java's iteration of the child, a child result of bulk n counts as n
+// objects, each carrying the incoming bulk.
+type childEndsStep struct {
+	stepBase
+	f func(x *exec, t *trav) iter
+}
+
+func (s *childEndsStep) open(x *exec, in iter) iter {
+	var cur iter
+	var ct *trav
+	return iterFunc(func() *trav {
+		for {
+			if cur != nil {
+				if r := cur.next(); r != nil {
+					if r.bulk <= 0 {
+						continue
+					}
+					o := x.extend(ct, r.val, s.labels)
+					if !x.src.noBulk {
+						o.bulk = ct.bulk * r.bulk
+					}
+					return o
 				}
 				cur = nil
 			}

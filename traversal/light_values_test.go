@@ -133,7 +133,7 @@ func BenchmarkLightValues(b *testing.B) {
 		bc   *value.Bytecode
 	}{{"light", q.bc}, {"full", withoutLight(q)}} {
 		b.Run(c.name, func(b *testing.B) {
-			tr, err := Compile(c.bc)
+			tr, err := testEngine.Compile(c.bc)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -143,7 +143,7 @@ func TestMatchStrategiesAndBulk(t *testing.T) {
 	expect(t, tx, q().src("withStrategies", value.Strategy{Class: "MatchPredicateStrategy"}), false, want...)
 
 	// Bulk is carried through the patterns.
-	tr, err := Compile(b("inject", int32(7), int32(7)).s("barrier").s("match", as("a").s("is", int32(7)).bc).bc)
+	tr, err := testEngine.Compile(b("inject", int32(7), int32(7)).s("barrier").s("match", as("a").s("is", int32(7)).bc).bc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -172,17 +172,16 @@ func TestIORead(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "data", "g.json"), []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	SetIORoot("")
 	tx := modern(t)
+	// io() is off unless the engine names a directory.
 	_, err := runQ(t, tx, b("io", "data/g.json").s("read"))
 	wantErr(t, err, "io() is not enabled")
-	SetIORoot(dir)
-	defer SetIORoot("")
-	_, err = runQ(t, tx, b("io", "../g.json").s("read"))
+	eng := NewEngine(Config{IORoot: dir})
+	_, err = runWith(t, eng, tx, b("io", "../g.json").s("read"))
 	wantErr(t, err, "outside the server's io directory")
-	_, err = runQ(t, tx, b("io", "data/g.kryo").s("read"))
+	_, err = runWith(t, eng, tx, b("io", "data/g.kryo").s("read"))
 	wantErr(t, err, "gryo format")
-	_, err = runQ(t, tx, b("io", "data/g.json").s("with", "~tinkerpop.io.reader", "graphson").s("read"))
+	_, err = runWith(t, eng, tx, b("io", "data/g.json").s("with", "~tinkerpop.io.reader", "graphson").s("read"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,8 +53,8 @@ type profileStep struct {
 	hasKey bool
 }
 
-func init() {
-	register("profile", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addProfileSteps() {
+	r.register("profile", func(c *compiler, args []any) (step, error) {
 		s := &profileStep{}
 		switch len(args) {
 		case 0:

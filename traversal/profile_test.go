@@ -282,7 +282,7 @@ func TestProfilePlacementErrors(t *testing.T) {
 
 func TestProfileStepNamesAndAccess(t *testing.T) {
 	tx := modern(t)
-	tr, err := Compile(b(OpScanV, "person").s("out", "knows").s("profile").bc)
+	tr, err := testEngine.Compile(b(OpScanV, "person").s("out", "knows").s("profile").bc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func TestProfileStepNamesAndAccess(t *testing.T) {
 // same, also with both runs open at once.
 func TestProfileRunsIndependent(t *testing.T) {
 	tx := modern(t)
-	tr, err := Compile(b("V").s("out").s("profile").bc)
+	tr, err := testEngine.Compile(b("V").s("out").s("profile").bc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func TestSackSemantics(t *testing.T) {
 	op := func(n string) value.Enum { return value.Enum{Type: "Operator", Name: n} }
 	// an unproductive by() filters.
 	expect(t, tx, b("V").s("sack", op("assign")).s("by", "age").s("sack"), false, "29:int32", "27:int32", "32:int32", "35:int32")
-	if _, err := Compile(b("V").s("sack", op("assign")).s("by", "age").s("by", "name").bc); err == nil || !strings.Contains(err.Error(), "Sack step can only have one by modulator") {
+	if _, err := testEngine.Compile(b("V").s("sack", op("assign")).s("by", "age").s("by", "name").bc); err == nil || !strings.Contains(err.Error(), "Sack step can only have one by modulator") {
 		t.Errorf("two by(): %v", err)
 	}
 	// with a sack merge operator, equal traversers merge and combine sacks.
@@ -124,7 +124,7 @@ func TestChooseBranchBarriers(t *testing.T) {
 		s("option", anon().s("has", "name", "vadas").bc, anon().s("values", "age").bc).
 		s("option", &value.P{Operator: "neq", Values: []any{int32(123)}}, anon().s("bothE").s("count").bc), false,
 		"[josh,josh,marko,peter]", "27:int32", "12:int64")
-	_, err := Compile(b("V").s("choose", anon().s("values", "name").bc).s("option", anon().s("is", "marko").bc, anon().s("values", "age").bc).bc)
+	_, err := testEngine.Compile(b("V").s("choose", anon().s("values", "name").bc).s("option", anon().s("is", "marko").bc, anon().s("values", "age").bc).bc)
 	if err == nil || !strings.Contains(err.Error(), "Traversal is not allowed as a Pick token") {
 		t.Errorf("choose traversal pick: %v", err)
 	}
@@ -141,7 +141,7 @@ func TestSingleByModulator(t *testing.T) {
 		default:
 			q = b("V").s("dedup")
 		}
-		_, err := Compile(q.s("by", "name").s("by", "age").bc)
+		_, err := testEngine.Compile(q.s("by", "name").s("by", "age").bc)
 		if err == nil || !strings.Contains(err.Error(), msg+" step can only have one by modulator") {
 			t.Errorf("%s: %v", step, err)
 		}

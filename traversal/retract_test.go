@@ -17,7 +17,7 @@ var withoutRetraction = value.Strategy{Class: "org.apache.tinkerpop.gremlin.proc
 
 func keepsOf(t *testing.T, x *bcb) string {
 	t.Helper()
-	tr, err := Compile(x.bc)
+	tr, err := testEngine.Compile(x.bc)
 	if err != nil {
 		t.Fatalf("%s: %v", describe(x.bc), err)
 	}
@@ -141,7 +141,7 @@ func TestPathRetractionDisabled(t *testing.T) {
 // path, oldest first.
 func outputPaths(t *testing.T, x *bcb) []string {
 	t.Helper()
-	tr, err := Compile(x.bc)
+	tr, err := testEngine.Compile(x.bc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,17 +42,17 @@ type indexReader interface {
 	LookupEdges(q storage.IndexQuery) ([]*value.Edge, error)
 }
 
-func init() {
+func (r *stepSet) addAccessSteps() {
 	for _, op := range []string{OpGetV, OpGetE, OpScanV, OpScanE, OpIndexV, OpIndexE} {
-		startOps[op] = true
+		r.registerStart(op)
 	}
-	register(OpGetV, func(c *compiler, args []any) (step, error) { return accessGet(args, true), nil })
-	register(OpGetE, func(c *compiler, args []any) (step, error) { return accessGet(args, false), nil })
-	register(OpScanV, func(c *compiler, args []any) (step, error) { return accessScan(OpScanV, args, true) })
-	register(OpScanE, func(c *compiler, args []any) (step, error) { return accessScan(OpScanE, args, false) })
-	register(OpIndexV, func(c *compiler, args []any) (step, error) { return accessIndex(OpIndexV, args, true) })
-	register(OpIndexE, func(c *compiler, args []any) (step, error) { return accessIndex(OpIndexE, args, false) })
-	register(OpCountAdj, countAdj)
+	r.register(OpGetV, func(c *compiler, args []any) (step, error) { return accessGet(args, true), nil })
+	r.register(OpGetE, func(c *compiler, args []any) (step, error) { return accessGet(args, false), nil })
+	r.register(OpScanV, func(c *compiler, args []any) (step, error) { return accessScan(OpScanV, args, true) })
+	r.register(OpScanE, func(c *compiler, args []any) (step, error) { return accessScan(OpScanE, args, false) })
+	r.register(OpIndexV, func(c *compiler, args []any) (step, error) { return accessIndex(OpIndexV, args, true) })
+	r.register(OpIndexE, func(c *compiler, args []any) (step, error) { return accessIndex(OpIndexE, args, false) })
+	r.register(OpCountAdj, countAdj)
 }
 
 // idCandidates returns the ids a stored element may have when a filter

@@ -34,8 +34,8 @@ type addEStep struct {
 	props    []foldedProp
 }
 
-func init() {
-	register("addV", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addAddSteps() {
+	r.register("addV", func(c *compiler, args []any) (step, error) {
 		c.mutating = true
 		s := &addVStep{}
 		if len(args) > 1 {
@@ -49,7 +49,7 @@ func init() {
 		}
 		return s, nil
 	})
-	register("addE", func(c *compiler, args []any) (step, error) {
+	r.register("addE", func(c *compiler, args []any) (step, error) {
 		c.mutating = true
 		if len(args) != 1 {
 			return nil, errorf("addE", "expected an edge label")

@@ -16,8 +16,8 @@ func openChild(x *exec, p *pipeline) *branchChild {
 	return &branchChild{q: q, out: p.open(x, q)}
 }
 
-func init() {
-	register("union", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addBranchSteps() {
+	r.register("union", func(c *compiler, args []any) (step, error) {
 		s := &unionStep{}
 		for _, a := range args {
 			p, err := c.child("union", a)
@@ -28,7 +28,7 @@ func init() {
 		}
 		return s, nil
 	})
-	register("coalesce", func(c *compiler, args []any) (step, error) {
+	r.register("coalesce", func(c *compiler, args []any) (step, error) {
 		var ps []*pipeline
 		for _, a := range args {
 			p, err := c.child("coalesce", a)
@@ -37,9 +37,12 @@ func init() {
 			}
 			ps = append(ps, p)
 		}
-		return &travStep{f: func(x *exec, t *trav) iter {
+		// CoalesceStep is a FlatMapStep: the first child that produces
+		// anything gives the end objects, each a split of the incoming
+		// traverser (see childEndsStep).
+		return &childEndsStep{f: func(x *exec, t *trav) iter {
 			for _, p := range ps {
-				it := x.evalIter(p, t)
+				it := p.open(x, sliceIter([]*trav{subStart(t)}))
 				if r := it.next(); r != nil {
 					return &prependIter{first: r, rest: it}
 				}
@@ -47,7 +50,7 @@ func init() {
 			return emptyIter
 		}}, nil
 	})
-	register("optional", func(c *compiler, args []any) (step, error) {
+	r.register("optional", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("optional", "expected one traversal")
 		}
@@ -63,10 +66,10 @@ func init() {
 			return sliceIter([]*trav{t})
 		}}, nil
 	})
-	register("choose", func(c *compiler, args []any) (step, error) {
+	r.register("choose", func(c *compiler, args []any) (step, error) {
 		return newChoose(c, "choose", args)
 	})
-	register("branch", func(c *compiler, args []any) (step, error) {
+	r.register("branch", func(c *compiler, args []any) (step, error) {
 		return newChoose(c, "branch", args)
 	})
 }
@@ -281,9 +284,10 @@ func (s *chooseStep) matches(x *exec, o *chooseOption, v any, t *trav) bool {
 	case o.pred != nil:
 		return testP("option", o.pred, v)
 	case o.trav != nil:
-		st := subStart(t)
-		st.val = v
-		it := o.trav.open(x, sliceIter([]*trav{st}))
+		// BranchStep tests a traversal pick against the choice object
+		// itself (TraversalUtil.test with a start object), not against
+		// the traverser.
+		it := o.trav.open(x, sliceIter([]*trav{x.freshStart(v)}))
 		return it.next() != nil
 	}
 	return fn.Equal(o.key, v) || sameID(o.key, v)

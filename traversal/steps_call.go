@@ -38,24 +38,11 @@ type service struct {
 	stream func(x *exec, t *trav, params *value.Map) []any
 }
 
-// serviceOrder lists the registered services in registration order.
-var (
-	serviceRegistry = map[string]*service{}
-	serviceOrder    []string
-)
-
-func registerService(s *service) {
-	if _, dup := serviceRegistry[s.name]; !dup {
-		serviceOrder = append(serviceOrder, s.name)
-	}
-	serviceRegistry[s.name] = s
-}
-
-func init() {
-	registerService(&service{name: listService, start: listServices, stream: func(x *exec, _ *trav, p *value.Map) []any { return listServices(x, p) }})
-	registerService(&service{name: "tinker.search", start: textSearch})
-	registerService(&service{name: "tinker.degree.centrality", stream: degreeCentrality})
-	register("call", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addCallSteps() {
+	r.registerService(&service{name: listService, start: listServices, stream: func(x *exec, _ *trav, p *value.Map) []any { return listServices(x, p) }})
+	r.registerService(&service{name: "tinker.search", start: textSearch})
+	r.registerService(&service{name: "tinker.degree.centrality", stream: degreeCentrality})
+	r.register("call", func(c *compiler, args []any) (step, error) {
 		s := &callStep{service: listService, static: value.NewMap()}
 		if len(args) > 3 {
 			return nil, errorf("call", "expected a service name, a Map and a traversal at most, got %d arguments", len(args))
@@ -86,9 +73,11 @@ func init() {
 				return nil, errorf("call", "expected a Map or a traversal of parameters, got %s", typeName(a))
 			}
 		}
-		if _, ok := serviceRegistry[s.service]; !ok {
+		svc, ok := c.steps.services[s.service]
+		if !ok {
 			return nil, errorf("call", "Unrecognized service: %s", s.service)
 		}
+		s.svc = svc
 		return s, nil
 	})
 }
@@ -101,6 +90,7 @@ type callParam struct {
 type callStep struct {
 	stepBase
 	service string
+	svc     *service
 	static  *value.Map
 	mapTrav *pipeline
 	with    []callParam
@@ -144,7 +134,7 @@ func (s *callStep) params(x *exec, t *trav) *value.Map {
 }
 
 func (s *callStep) open(x *exec, in iter) iter {
-	svc := serviceRegistry[s.service]
+	svc := s.svc
 	f := &flatMapStep{stepBase: s.stepBase, f: func(x *exec, t *trav) valIter {
 		params := s.params(x, t)
 		if isRoot(t) {
@@ -161,10 +151,10 @@ func (s *callStep) open(x *exec, in iter) iter {
 	return f.open(x, in)
 }
 
-func listServices(_ *exec, params *value.Map) []any {
+func listServices(x *exec, params *value.Map) []any {
 	only, filtered := params.Get("service")
 	var out []any
-	for _, n := range serviceOrder {
+	for _, n := range x.steps.serviceOrder {
 		if n == listService {
 			continue
 		}

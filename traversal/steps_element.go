@@ -44,7 +44,7 @@ type hasCond struct {
 	tkey string // "id", "label", "key", "value" for T tokens; "" for a property key
 	key  string
 	pred *value.P  // nil: existence only
-	trav *pipeline // has(key, traversal)
+	trav *pipeline // has(key, traversal): values(key) then the traversal
 	// idString: an id test whose predicate values are all Strings compares
 	// them with the id's String form (TinkerPop's HasContainer), so
 	// hasId("1") matches the element whose id is the integer 1.
@@ -126,16 +126,10 @@ func (x *exec) testHas(step string, c *hasCond, v any) bool {
 		return false
 	}
 	vals := x.propValues(v, c.key)
-	if c.pred == nil && c.trav == nil {
+	if c.pred == nil {
 		return len(vals) > 0
 	}
 	for _, pv := range vals {
-		if c.trav != nil {
-			if x.evalTest(c.trav, &trav{val: pv, bulk: 1}) {
-				return true
-			}
-			continue
-		}
 		if testP(step, c.pred, pv) {
 			return true
 		}
@@ -153,6 +147,15 @@ func hasStep(c *compiler, name string, conds []*hasCond) step {
 	}
 	return &filterStep{stepBase: stepBase{name: name}, f: func(x *exec, t *trav) bool {
 		for _, hc := range conds {
+			if hc.trav != nil && hc.tkey == "" && !hc.never {
+				// has(key, traversal) is filter(values(key).traversal)
+				// in TinkerPop: the child starts from the element's
+				// traverser and sees all of its values together.
+				if !isElement(t.val) || !x.evalTest(hc.trav, t) {
+					return false
+				}
+				continue
+			}
 			if !x.testHas(name, hc, t.val) {
 				return false
 			}
@@ -161,8 +164,8 @@ func hasStep(c *compiler, name string, conds []*hasCond) step {
 	}}
 }
 
-func init() {
-	register("has", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addElementSteps() {
+	r.register("has", func(c *compiler, args []any) (step, error) {
 		var conds []*hasCond
 		keyCond := func(k any) (*hasCond, error) {
 			if tk, ok := tToken(k); ok {
@@ -180,6 +183,18 @@ func init() {
 			return &hasCond{key: s}, nil
 		}
 		setVal := func(hc *hasCond, v any) error {
+			if bc, ok := v.(*value.Bytecode); ok && hc.tkey == "" && !hc.never {
+				// has(key, traversal) filters on values(key) followed
+				// by the traversal (GraphTraversal.has).
+				withValues := &value.Bytecode{Sources: bc.Sources,
+					Steps: append([]value.Instruction{{Operator: "values", Args: []any{hc.key}}}, bc.Steps...)}
+				p, err := c.child("has", withValues)
+				if err != nil {
+					return err
+				}
+				hc.trav = p
+				return nil
+			}
 			if isTraversal(v) {
 				p, err := c.child("has", v)
 				if err != nil {
@@ -232,7 +247,7 @@ func init() {
 		}
 		return hasStep(c, "has", conds), nil
 	})
-	register("hasLabel", func(c *compiler, args []any) (step, error) {
+	r.register("hasLabel", func(c *compiler, args []any) (step, error) {
 		if len(args) == 0 {
 			return nil, errorf("hasLabel", "expected at least one label")
 		}
@@ -247,7 +262,7 @@ func init() {
 		}
 		return hasStep(c, "hasLabel", []*hasCond{{tkey: "label", pred: withinP(vals)}}), nil
 	})
-	register("hasId", func(c *compiler, args []any) (step, error) {
+	r.register("hasId", func(c *compiler, args []any) (step, error) {
 		vals := flattenArgs(args)
 		for i, v := range vals {
 			if id, ok := elementID(v); ok {
@@ -259,15 +274,15 @@ func init() {
 		}
 		return hasStep(c, "hasId", []*hasCond{{tkey: "id", pred: withinP(vals)}}), nil
 	})
-	register("hasKey", func(c *compiler, args []any) (step, error) {
+	r.register("hasKey", func(c *compiler, args []any) (step, error) {
 		vals := flattenArgs(args)
 		return hasStep(c, "hasKey", []*hasCond{{tkey: "key", pred: withinP(vals)}}), nil
 	})
-	register("hasValue", func(c *compiler, args []any) (step, error) {
+	r.register("hasValue", func(c *compiler, args []any) (step, error) {
 		vals := flattenArgs(args)
 		return hasStep(c, "hasValue", []*hasCond{{tkey: "value", pred: withinP(vals)}}), nil
 	})
-	register("hasNot", func(c *compiler, args []any) (step, error) {
+	r.register("hasNot", func(c *compiler, args []any) (step, error) {
 		k, err := argString("hasNot", args, 0)
 		if err != nil {
 			return nil, err
@@ -280,7 +295,7 @@ func init() {
 		}}, nil
 	})
 
-	register("properties", func(c *compiler, args []any) (step, error) {
+	r.register("properties", func(c *compiler, args []any) (step, error) {
 		keys, err := argStrings("properties", args)
 		if err != nil {
 			return nil, err
@@ -293,7 +308,7 @@ func init() {
 			return sliceVals(ps)
 		}}, nil
 	})
-	register("values", func(c *compiler, args []any) (step, error) {
+	r.register("values", func(c *compiler, args []any) (step, error) {
 		keys, err := argStrings("values", args)
 		if err != nil {
 			return nil, err
@@ -318,7 +333,7 @@ func init() {
 			return sliceVals(ps)
 		}}, nil
 	})
-	register("id", func(c *compiler, args []any) (step, error) {
+	r.register("id", func(c *compiler, args []any) (step, error) {
 		return &mapStep{f: func(x *exec, t *trav) (any, bool) {
 			id, ok := elementID(t.val)
 			if !ok {
@@ -327,7 +342,7 @@ func init() {
 			return id, true
 		}}, nil
 	})
-	register("label", func(c *compiler, args []any) (step, error) {
+	r.register("label", func(c *compiler, args []any) (step, error) {
 		return &mapStep{f: func(x *exec, t *trav) (any, bool) {
 			if p, ok := t.val.(*value.Property); ok {
 				return p.Key, true
@@ -339,7 +354,7 @@ func init() {
 			return l, true
 		}}, nil
 	})
-	register("key", func(c *compiler, args []any) (step, error) {
+	r.register("key", func(c *compiler, args []any) (step, error) {
 		return &mapStep{f: func(x *exec, t *trav) (any, bool) {
 			switch p := t.val.(type) {
 			case *value.VertexProperty:
@@ -351,7 +366,7 @@ func init() {
 			return nil, false
 		}}, nil
 	})
-	register("value", func(c *compiler, args []any) (step, error) {
+	r.register("value", func(c *compiler, args []any) (step, error) {
 		return &mapStep{f: func(x *exec, t *trav) (any, bool) {
 			switch p := t.val.(type) {
 			case *value.VertexProperty:
@@ -363,7 +378,7 @@ func init() {
 			return nil, false
 		}}, nil
 	})
-	register("valueMap", func(c *compiler, args []any) (step, error) {
+	r.register("valueMap", func(c *compiler, args []any) (step, error) {
 		s := &propMapStep{kind: "valueMap"}
 		for _, a := range args {
 			if b, ok := a.(bool); ok {
@@ -383,14 +398,14 @@ func init() {
 		}
 		return s, nil
 	})
-	register("propertyMap", func(c *compiler, args []any) (step, error) {
+	r.register("propertyMap", func(c *compiler, args []any) (step, error) {
 		keys, err := argStrings("propertyMap", args)
 		if err != nil {
 			return nil, err
 		}
 		return &propMapStep{kind: "propertyMap", keys: keys}, nil
 	})
-	register("elementMap", func(c *compiler, args []any) (step, error) {
+	r.register("elementMap", func(c *compiler, args []any) (step, error) {
 		keys, err := argStrings("elementMap", args)
 		if err != nil {
 			return nil, err
@@ -554,7 +569,7 @@ func (s *propMapStep) build(x *exec, t *trav) any {
 			}
 			b := s.bys[bi%len(s.bys)]
 			bi++
-			v, ok := x.applyBy(s.kind, b, e.Value, t)
+			v, ok := x.applyBy(s.kind, b, e.Value, nil)
 			if ok {
 				m.Put(e.Key, v)
 			}

@@ -96,10 +96,10 @@ func (c *compiler) restructure(steps []step, start int) []step {
 	return append(head, cs)
 }
 
-func init() {
+func (r *stepSet) addFilterSteps() {
 	for _, name := range []string{"and", "or"} {
 		name := name
-		register(name, func(c *compiler, args []any) (step, error) {
+		r.register(name, func(c *compiler, args []any) (step, error) {
 			s := &connectiveStep{or: name == "or"}
 			for _, a := range args {
 				p, err := c.child(name, a)
@@ -111,7 +111,7 @@ func init() {
 			return s, nil
 		})
 	}
-	register("not", func(c *compiler, args []any) (step, error) {
+	r.register("not", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("not", "expected one traversal")
 		}
@@ -121,7 +121,7 @@ func init() {
 		}
 		return &filterStep{f: func(x *exec, t *trav) bool { return !x.evalTest(p, t) }}, nil
 	})
-	register("filter", func(c *compiler, args []any) (step, error) {
+	r.register("filter", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("filter", "expected one traversal")
 		}
@@ -134,17 +134,17 @@ func init() {
 		}
 		return &filterStep{f: func(x *exec, t *trav) bool { return x.evalTest(p, t) }}, nil
 	})
-	register("is", func(c *compiler, args []any) (step, error) {
+	r.register("is", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("is", "expected one value or predicate")
 		}
 		p := toP(args[0])
 		return &filterStep{f: func(x *exec, t *trav) bool { return testP("is", p, t.val) }}, nil
 	})
-	register("identity", func(c *compiler, args []any) (step, error) {
+	r.register("identity", func(c *compiler, args []any) (step, error) {
 		return &filterStep{f: func(*exec, *trav) bool { return true }}, nil
 	})
-	register("none", func(c *compiler, args []any) (step, error) {
+	r.register("none", func(c *compiler, args []any) (step, error) {
 		if len(args) > 0 {
 			// none(P) is the list filter: no element matches.
 			p, ok := args[0].(*value.P)
@@ -155,10 +155,10 @@ func init() {
 		}
 		return &filterStep{f: func(*exec, *trav) bool { return false }}, nil
 	})
-	register("discard", func(c *compiler, args []any) (step, error) {
+	r.register("discard", func(c *compiler, args []any) (step, error) {
 		return &filterStep{f: func(*exec, *trav) bool { return false }}, nil
 	})
-	register("any", func(c *compiler, args []any) (step, error) {
+	r.register("any", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("any", "expected a predicate")
 		}
@@ -168,7 +168,7 @@ func init() {
 		}
 		return listPredStep("any", p), nil
 	})
-	register("all", func(c *compiler, args []any) (step, error) {
+	r.register("all", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("all", "expected a predicate")
 		}
@@ -178,7 +178,7 @@ func init() {
 		}
 		return listPredStep("all", p), nil
 	})
-	register("coin", func(c *compiler, args []any) (step, error) {
+	r.register("coin", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("coin", "expected a probability")
 		}
@@ -214,11 +214,11 @@ func init() {
 		}
 		return ts, nil
 	})
-	register("simplePath", func(c *compiler, args []any) (step, error) {
+	r.register("simplePath", func(c *compiler, args []any) (step, error) {
 		c.needFull = true
 		return &pathFilterStep{simple: true}, nil
 	})
-	register("cyclicPath", func(c *compiler, args []any) (step, error) {
+	r.register("cyclicPath", func(c *compiler, args []any) (step, error) {
 		c.needFull = true
 		return &pathFilterStep{simple: false}, nil
 	})
@@ -301,7 +301,7 @@ func (s *pathFilterStep) open(x *exec, in iter) iter {
 		dup := false
 		for i, o := range objs {
 			if len(s.bys) > 0 {
-				v, ok := x.applyBy(s.name, s.bys[i%len(s.bys)], o, t)
+				v, ok := x.applyBy(s.name, s.bys[i%len(s.bys)], o, nil)
 				if !ok {
 					// an unproductive by() filters the traverser (3.8)
 					return false

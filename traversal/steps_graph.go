@@ -11,9 +11,9 @@ type rootStart struct{}
 
 func isRoot(t *trav) bool { _, ok := t.val.(rootStart); return ok }
 
-func init() {
-	register("V", func(c *compiler, args []any) (step, error) { return graphStep(c, "V", args, true) })
-	register("E", func(c *compiler, args []any) (step, error) { return graphStep(c, "E", args, false) })
+func (r *stepSet) addGraphSteps() {
+	r.register("V", func(c *compiler, args []any) (step, error) { return graphStep(c, "V", args, true) })
+	r.register("E", func(c *compiler, args []any) (step, error) { return graphStep(c, "E", args, false) })
 	for _, d := range []struct {
 		name string
 		dir  storage.Direction
@@ -21,7 +21,7 @@ func init() {
 	}{{"out", storage.Out, false}, {"in", storage.In, false}, {"both", storage.Both, false},
 		{"outE", storage.Out, true}, {"inE", storage.In, true}, {"bothE", storage.Both, true}} {
 		d := d
-		register(d.name, func(c *compiler, args []any) (step, error) {
+		r.register(d.name, func(c *compiler, args []any) (step, error) {
 			labels, err := argStrings(d.name, args)
 			if err != nil {
 				return nil, err
@@ -33,7 +33,7 @@ func init() {
 	// out/in/both and outE/inE/bothE.
 	for _, name := range []string{"to", "toE"} {
 		name := name
-		register(name, func(c *compiler, args []any) (step, error) {
+		r.register(name, func(c *compiler, args []any) (step, error) {
 			if len(args) == 0 {
 				return nil, errorf(name, "expected a Direction")
 			}
@@ -54,7 +54,7 @@ func init() {
 		dir  storage.Direction
 	}{{"outV", storage.Out}, {"inV", storage.In}, {"bothV", storage.Both}} {
 		d := d
-		register(d.name, func(c *compiler, args []any) (step, error) {
+		r.register(d.name, func(c *compiler, args []any) (step, error) {
 			return &flatMapStep{f: func(x *exec, t *trav) valIter {
 				e, ok := t.val.(*value.Edge)
 				if !ok {
@@ -71,7 +71,7 @@ func init() {
 			}}, nil
 		})
 	}
-	register("otherV", func(c *compiler, args []any) (step, error) {
+	r.register("otherV", func(c *compiler, args []any) (step, error) {
 		c.needFull = true
 		return &mapStep{f: func(x *exec, t *trav) (any, bool) {
 			e, ok := t.val.(*value.Edge)

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/kvtgraph/kvtgraph/storage"
 	"github.com/kvtgraph/kvtgraph/storage/graphio"
@@ -17,26 +16,8 @@ import (
 // GraphML). Gryo (.kryo) is a Java serialization format kvtgraph does not
 // read. write() is not supported.
 //
-// Files are read only from the directory the server configures with
-// SetIORoot, and a path may not leave it; without one, io() fails.
-
-var ioRoot struct {
-	sync.RWMutex
-	dir string
-}
-
-// SetIORoot sets the directory io() reads files from ("" disables io()).
-func SetIORoot(dir string) {
-	ioRoot.Lock()
-	ioRoot.dir = dir
-	ioRoot.Unlock()
-}
-
-func ioRootDir() string {
-	ioRoot.RLock()
-	defer ioRoot.RUnlock()
-	return ioRoot.dir
-}
+// Files are read only from the directory of the Engine's Config.IORoot,
+// and a path may not leave it; without one, io() fails.
 
 type ioStep struct {
 	stepBase
@@ -46,8 +27,8 @@ type ioStep struct {
 	writer string
 }
 
-func init() {
-	register("io", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addIOSteps() {
+	r.register("io", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("io", "expected a file name")
 		}
@@ -126,7 +107,7 @@ func (s *ioStep) open(x *exec, in iter) iter {
 		if err != nil {
 			throw(err)
 		}
-		path, err := ioPath(ioRootDir(), s.file)
+		path, err := ioPath(x.ioRoot, s.file)
 		if err != nil {
 			throw(err)
 		}

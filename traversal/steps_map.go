@@ -37,26 +37,26 @@ func (x *exec) scopeValue(t *trav, pop, key string, mapFirst bool) (any, bool) {
 	return nil, false
 }
 
-func init() {
-	register("constant", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addMapSteps() {
+	r.register("constant", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("constant", "expected one value")
 		}
 		v := args[0]
 		return &mapStep{f: func(x *exec, t *trav) (any, bool) { return copySack(v), true }}, nil
 	})
-	register("inject", func(c *compiler, args []any) (step, error) {
+	r.register("inject", func(c *compiler, args []any) (step, error) {
 		vals := append([]any{}, args...)
 		return &injectStep{vals: vals}, nil
 	})
-	register("unfold", func(c *compiler, args []any) (step, error) {
+	r.register("unfold", func(c *compiler, args []any) (step, error) {
 		return &flatMapStep{f: func(x *exec, t *trav) valIter { return unfoldVals(t.val) }}, nil
 	})
-	register("path", func(c *compiler, args []any) (step, error) {
+	r.register("path", func(c *compiler, args []any) (step, error) {
 		c.needFull = true
 		return &pathStep{}, nil
 	})
-	register("select", func(c *compiler, args []any) (step, error) {
+	r.register("select", func(c *compiler, args []any) (step, error) {
 		pop := "last"
 		if len(args) > 0 {
 			if p, ok := enumArg(args[0], "Pop"); ok {
@@ -90,7 +90,7 @@ func init() {
 		c.needLabels = true
 		return &selectStep{pop: pop, keys: keys}, nil
 	})
-	register("project", func(c *compiler, args []any) (step, error) {
+	r.register("project", func(c *compiler, args []any) (step, error) {
 		keys, err := argStrings("project", args)
 		if err != nil {
 			return nil, err
@@ -100,7 +100,7 @@ func init() {
 		}
 		return &projectStep{keys: keys}, nil
 	})
-	register("loops", func(c *compiler, args []any) (step, error) {
+	r.register("loops", func(c *compiler, args []any) (step, error) {
 		name := ""
 		if len(args) > 0 {
 			s, err := argString("loops", args, 0)
@@ -111,7 +111,7 @@ func init() {
 		}
 		return &mapStep{f: func(x *exec, t *trav) (any, bool) { return int32(t.loopCount(name)), true }}, nil
 	})
-	register("sack", func(c *compiler, args []any) (step, error) {
+	r.register("sack", func(c *compiler, args []any) (step, error) {
 		if len(args) == 0 {
 			return &mapStep{f: func(x *exec, t *trav) (any, bool) { return t.sack, true }}, nil
 		}
@@ -122,11 +122,11 @@ func init() {
 		s := &sackStep{op: op}
 		return s, nil
 	})
-	register("index", func(c *compiler, args []any) (step, error) {
+	r.register("index", func(c *compiler, args []any) (step, error) {
 		s := &indexStep{}
 		return s, nil
 	})
-	register("element", func(c *compiler, args []any) (step, error) {
+	r.register("element", func(c *compiler, args []any) (step, error) {
 		return &mapStep{f: func(x *exec, t *trav) (any, bool) {
 			switch p := t.val.(type) {
 			case *value.VertexProperty:
@@ -142,7 +142,7 @@ func init() {
 			return nil, false
 		}}, nil
 	})
-	register("map", func(c *compiler, args []any) (step, error) {
+	r.register("map", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("map", "expected one traversal")
 		}
@@ -152,7 +152,7 @@ func init() {
 		}
 		return &mapStep{f: func(x *exec, t *trav) (any, bool) { return x.evalFirst(p, t) }}, nil
 	})
-	register("flatMap", func(c *compiler, args []any) (step, error) {
+	r.register("flatMap", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("flatMap", "expected one traversal")
 		}
@@ -160,18 +160,11 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return &flatMapStep{f: func(x *exec, t *trav) valIter {
-			it := p.open(x, sliceIter([]*trav{subStart(t)}))
-			return func() (any, bool) {
-				r := it.next()
-				if r == nil {
-					return nil, false
-				}
-				return r.val, true
-			}
+		return &childEndsStep{f: func(x *exec, t *trav) iter {
+			return p.open(x, sliceIter([]*trav{subStart(t)}))
 		}}, nil
 	})
-	register("sideEffect", func(c *compiler, args []any) (step, error) {
+	r.register("sideEffect", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("sideEffect", "expected one traversal")
 		}
@@ -186,7 +179,7 @@ func init() {
 			return true
 		}}, nil
 	})
-	register("local", func(c *compiler, args []any) (step, error) {
+	r.register("local", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("local", "expected one traversal")
 		}
@@ -215,7 +208,7 @@ func init() {
 			})
 		}}, nil
 	})
-	register("aggregate", func(c *compiler, args []any) (step, error) {
+	r.register("aggregate", func(c *compiler, args []any) (step, error) {
 		local, rest := scopeArg(args)
 		k, err := argString("aggregate", rest, 0)
 		if err != nil {
@@ -223,14 +216,14 @@ func init() {
 		}
 		return &aggregateStep{key: k, local: local}, nil
 	})
-	register("store", func(c *compiler, args []any) (step, error) {
+	r.register("store", func(c *compiler, args []any) (step, error) {
 		k, err := argString("store", args, 0)
 		if err != nil {
 			return nil, err
 		}
 		return &aggregateStep{key: k, local: true}, nil
 	})
-	register("cap", func(c *compiler, args []any) (step, error) {
+	r.register("cap", func(c *compiler, args []any) (step, error) {
 		keys, err := argStrings("cap", args)
 		if err != nil {
 			return nil, err
@@ -257,7 +250,7 @@ func init() {
 			return m, true
 		}), nil
 	})
-	register("sample", func(c *compiler, args []any) (step, error) {
+	r.register("sample", func(c *compiler, args []any) (step, error) {
 		local, rest := scopeArg(args)
 		if len(rest) != 1 {
 			return nil, errorf("sample", "expected the sample size")
@@ -268,7 +261,7 @@ func init() {
 		}
 		return &sampleStep{n: n, local: local}, nil
 	})
-	register("math", func(c *compiler, args []any) (step, error) {
+	r.register("math", func(c *compiler, args []any) (step, error) {
 		expr, err := argString("math", args, 0)
 		if err != nil {
 			return nil, err
@@ -419,7 +412,7 @@ func (s *pathStep) open(x *exec, in iter) iter {
 		if len(s.bys) > 0 {
 			np := &value.Path{Labels: p.Labels, Objects: make([]any, len(p.Objects))}
 			for i, o := range p.Objects {
-				v, ok := x.applyBy("path", s.bys[i%len(s.bys)], o, t)
+				v, ok := x.applyBy("path", s.bys[i%len(s.bys)], o, nil)
 				if !ok {
 					// an unproductive by() filters the traverser (3.8)
 					return nil, false
@@ -472,7 +465,7 @@ func (s *selectStep) open(x *exec, in iter) iter {
 					return nil, false
 				}
 				if len(s.bys) > 0 {
-					return x.applyBy("select", s.bys[0], v, t)
+					return x.applyBy("select", s.bys[0], v, nil)
 				}
 				return v, true
 			}
@@ -484,7 +477,7 @@ func (s *selectStep) open(x *exec, in iter) iter {
 				return nil, false
 			}
 			if len(s.bys) > 0 {
-				return x.applyBy("select", s.bys[0], v, t)
+				return x.applyBy("select", s.bys[0], v, nil)
 			}
 			return v, true
 		}
@@ -495,7 +488,7 @@ func (s *selectStep) open(x *exec, in iter) iter {
 				return nil, false
 			}
 			if len(s.bys) > 0 {
-				v, ok = x.applyBy("select", s.bys[i%len(s.bys)], v, t)
+				v, ok = x.applyBy("select", s.bys[i%len(s.bys)], v, nil)
 				if !ok {
 					return nil, false
 				}
@@ -916,9 +909,13 @@ func (s *mathStep) open(x *exec, in iter) iter {
 		vars := map[string]float64{}
 		for i, name := range s.expr.Vars() {
 			var v any
+			// "_" is the traverser's object, a by() on it sees the
+			// traverser; a label's value is a bare object.
+			vt := t
 			if name == "_" {
 				v = t.val
 			} else {
+				vt = nil
 				var ok bool
 				v, ok = x.scopeValue(t, "last", name, true)
 				if !ok {
@@ -927,7 +924,7 @@ func (s *mathStep) open(x *exec, in iter) iter {
 			}
 			if len(s.bys) > 0 {
 				var ok bool
-				v, ok = x.applyBy("math", s.bys[i%len(s.bys)], v, t)
+				v, ok = x.applyBy("math", s.bys[i%len(s.bys)], v, vt)
 				if !ok {
 					return nil, false
 				}

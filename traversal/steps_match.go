@@ -75,8 +75,8 @@ type matchStep struct {
 	def *matchDef
 }
 
-func init() {
-	register("match", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addMatchSteps() {
+	r.register("match", func(c *compiler, args []any) (step, error) {
 		c.needLabels = true
 		def, err := c.matchDef(false, args)
 		if err != nil {

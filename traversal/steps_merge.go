@@ -102,9 +102,9 @@ func newMergeStep(c *compiler, edge bool, args []any) (step, error) {
 	return s, nil
 }
 
-func init() {
-	register("mergeV", func(c *compiler, args []any) (step, error) { return newMergeStep(c, false, args) })
-	register("mergeE", func(c *compiler, args []any) (step, error) { return newMergeStep(c, true, args) })
+func (r *stepSet) addMergeSteps() {
+	r.register("mergeV", func(c *compiler, args []any) (step, error) { return newMergeStep(c, false, args) })
+	r.register("mergeE", func(c *compiler, args []any) (step, error) { return newMergeStep(c, true, args) })
 }
 
 func (s *mergeStep) name0() string {

@@ -40,8 +40,8 @@ func (x *exec) partitionProps(props []storage.KeyValue) []storage.KeyValue {
 	return props
 }
 
-func init() {
-	register("property", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addMutateSteps() {
+	r.register("property", func(c *compiler, args []any) (step, error) {
 		c.mutating = true
 		s := &propertyStep{card: -1}
 		if len(args) > 0 {
@@ -84,7 +84,7 @@ func init() {
 		}
 		return s, nil
 	})
-	register("drop", func(c *compiler, args []any) (step, error) {
+	r.register("drop", func(c *compiler, args []any) (step, error) {
 		c.mutating = true
 		return &filterStep{f: func(x *exec, t *trav) bool {
 			var err error
@@ -116,7 +116,7 @@ func init() {
 			return false
 		}}, nil
 	})
-	register("fail", func(c *compiler, args []any) (step, error) {
+	r.register("fail", func(c *compiler, args []any) (step, error) {
 		msg := "fail() step triggered"
 		if len(args) > 0 {
 			if s, ok := args[0].(string); ok {

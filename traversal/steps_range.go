@@ -6,8 +6,8 @@ import (
 	"github.com/kvtgraph/kvtgraph/storage/value"
 )
 
-func init() {
-	register("limit", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addRangeSteps() {
+	r.register("limit", func(c *compiler, args []any) (step, error) {
 		local, rest := scopeArg(args)
 		if len(rest) != 1 {
 			return nil, errorf("limit", "expected the number of results")
@@ -18,7 +18,7 @@ func init() {
 		}
 		return newRange("limit", local, 0, n), nil
 	})
-	register("range", func(c *compiler, args []any) (step, error) {
+	r.register("range", func(c *compiler, args []any) (step, error) {
 		local, rest := scopeArg(args)
 		if len(rest) != 2 {
 			return nil, errorf("range", "expected low and high bounds")
@@ -33,7 +33,7 @@ func init() {
 		}
 		return newRange("range", local, lo, hi), nil
 	})
-	register("skip", func(c *compiler, args []any) (step, error) {
+	r.register("skip", func(c *compiler, args []any) (step, error) {
 		local, rest := scopeArg(args)
 		if len(rest) != 1 {
 			return nil, errorf("skip", "expected the number to skip")
@@ -44,7 +44,7 @@ func init() {
 		}
 		return newRange("skip", local, n, -1), nil
 	})
-	register("tail", func(c *compiler, args []any) (step, error) {
+	r.register("tail", func(c *compiler, args []any) (step, error) {
 		local, rest := scopeArg(args)
 		n := int64(1)
 		if len(rest) > 0 {

@@ -94,8 +94,8 @@ func reducer(f func(x *exec, ts []*trav) (any, bool)) *barrierStep {
 	}}
 }
 
-func init() {
-	register("count", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addReduceSteps() {
+	r.register("count", func(c *compiler, args []any) (step, error) {
 		local, _ := scopeArg(args)
 		if local {
 			return &mapStep{f: func(x *exec, t *trav) (any, bool) {
@@ -119,7 +119,7 @@ func init() {
 			return n, true
 		}), nil
 	})
-	register("fold", func(c *compiler, args []any) (step, error) {
+	r.register("fold", func(c *compiler, args []any) (step, error) {
 		if len(args) == 2 {
 			seed := args[0]
 			op, ok := enumArg(args[1], "Operator")
@@ -155,7 +155,7 @@ func init() {
 	})
 	for _, name := range []string{"sum", "mean", "min", "max"} {
 		name := name
-		register(name, func(c *compiler, args []any) (step, error) {
+		r.register(name, func(c *compiler, args []any) (step, error) {
 			local, _ := scopeArg(args)
 			if local {
 				return &mapStep{f: func(x *exec, t *trav) (any, bool) {
@@ -180,7 +180,7 @@ func init() {
 			}), nil
 		})
 	}
-	register("groupCount", func(c *compiler, args []any) (step, error) {
+	r.register("groupCount", func(c *compiler, args []any) (step, error) {
 		s := &groupStep{count: true}
 		if len(args) > 0 {
 			k, err := argString("groupCount", args, 0)
@@ -191,7 +191,7 @@ func init() {
 		}
 		return s, nil
 	})
-	register("group", func(c *compiler, args []any) (step, error) {
+	r.register("group", func(c *compiler, args []any) (step, error) {
 		s := &groupStep{}
 		if len(args) > 0 {
 			k, err := argString("group", args, 0)
@@ -202,11 +202,11 @@ func init() {
 		}
 		return s, nil
 	})
-	register("order", func(c *compiler, args []any) (step, error) {
+	r.register("order", func(c *compiler, args []any) (step, error) {
 		local, _ := scopeArg(args)
 		return &orderStep{local: local}, nil
 	})
-	register("dedup", func(c *compiler, args []any) (step, error) {
+	r.register("dedup", func(c *compiler, args []any) (step, error) {
 		local, rest := scopeArg(args)
 		labels, err := argStrings("dedup", rest)
 		if err != nil {
@@ -217,7 +217,7 @@ func init() {
 		}
 		return &dedupStep{local: local, labels: labels}, nil
 	})
-	register("barrier", func(c *compiler, args []any) (step, error) {
+	r.register("barrier", func(c *compiler, args []any) (step, error) {
 		norm := false
 		if len(args) > 0 {
 			if b, ok := enumArg(args[0], "Barrier"); ok && b == "normSack" {
@@ -594,6 +594,8 @@ func (s *orderStep) sortItems(x *exec, its []*sortItem) {
 }
 
 // keysFor computes the by() keys of v; ok=false if some by is unproductive.
+// t is the traverser whose object v is (order()), or nil for the items of
+// order(local), which by() sees as bare objects (see applyBy).
 func (s *orderStep) keysFor(x *exec, v any, t *trav) ([]any, bool) {
 	if len(s.bys) == 0 {
 		return []any{v}, true
@@ -645,7 +647,7 @@ func (s *orderStep) orderLocal(x *exec, t *trav) any {
 		var its []*sortItem
 		for _, e := range v.Entries() {
 			me := &mapEntry{k: e.Key, v: e.Value}
-			ks, ok := s.keysFor(x, me, t)
+			ks, ok := s.keysFor(x, me, nil)
 			if !ok {
 				continue
 			}
@@ -670,7 +672,7 @@ func (s *orderStep) orderLocal(x *exec, t *trav) any {
 	}
 	var its []*sortItem
 	for _, v := range vals {
-		ks, ok := s.keysFor(x, v, t)
+		ks, ok := s.keysFor(x, v, nil)
 		if !ok {
 			continue
 		}
@@ -741,7 +743,7 @@ func (s *dedupStep) open(x *exec, in iter) iter {
 					return emptyIter
 				}
 				if s.by != nil {
-					v, ok = x.applyBy("dedup", s.by, v, t)
+					v, ok = x.applyBy("dedup", s.by, v, nil)
 					if !ok {
 						return emptyIter
 					}

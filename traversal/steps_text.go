@@ -77,7 +77,7 @@ func stringLocal(name string, v any, f func(any) (any, error)) any {
 
 func stripScope(args []any) []any { _, rest := scopeArg(args); return rest }
 
-func init() {
+func (r *stepSet) addTextSteps() {
 	simple := map[string]func(any) (any, error){
 		"asString": fn.AsString, "trim": fn.Trim, "lTrim": fn.LTrim, "rTrim": fn.RTrim,
 		"toUpper": fn.ToUpper, "toLower": fn.ToLower, "length": fn.Length, "reverse": fn.Reverse,
@@ -85,12 +85,12 @@ func init() {
 	}
 	for name, f := range simple {
 		name, f := name, f
-		register(name, func(c *compiler, args []any) (step, error) {
+		r.register(name, func(c *compiler, args []any) (step, error) {
 			return valueStep(name, args, name != "reverse" && name != "asDate" && name != "asBool",
 				func(x *exec, t *trav, v any) (any, error) { return f(v) }), nil
 		})
 	}
-	register("asNumber", func(c *compiler, args []any) (step, error) {
+	r.register("asNumber", func(c *compiler, args []any) (step, error) {
 		target := ""
 		if len(args) > 0 {
 			e, ok := args[0].(value.Enum)
@@ -101,7 +101,7 @@ func init() {
 		}
 		return valueStep("asNumber", nil, false, func(x *exec, t *trav, v any) (any, error) { return fn.AsNumber(v, target) }), nil
 	})
-	register("concat", func(c *compiler, args []any) (step, error) {
+	r.register("concat", func(c *compiler, args []any) (step, error) {
 		var avs []*argValue
 		for _, a := range args {
 			av, err := c.argValue("concat", a)
@@ -125,7 +125,7 @@ func init() {
 			return fn.Concat(v, vals...)
 		}), nil
 	})
-	register("split", func(c *compiler, args []any) (step, error) {
+	r.register("split", func(c *compiler, args []any) (step, error) {
 		rest := stripScope(args)
 		if len(rest) != 1 {
 			return nil, errorf("split", "expected a separator")
@@ -133,14 +133,14 @@ func init() {
 		sep := rest[0]
 		return valueStep("split", args, true, func(x *exec, t *trav, v any) (any, error) { return fn.Split(v, sep) }), nil
 	})
-	register("replace", func(c *compiler, args []any) (step, error) {
+	r.register("replace", func(c *compiler, args []any) (step, error) {
 		rest := stripScope(args)
 		if len(rest) != 2 {
 			return nil, errorf("replace", "expected the old and new strings")
 		}
 		return valueStep("replace", args, true, func(x *exec, t *trav, v any) (any, error) { return fn.Replace(v, rest[0], rest[1]) }), nil
 	})
-	register("substring", func(c *compiler, args []any) (step, error) {
+	r.register("substring", func(c *compiler, args []any) (step, error) {
 		rest := stripScope(args)
 		if len(rest) < 1 || len(rest) > 2 {
 			return nil, errorf("substring", "expected a start index and an optional end index")
@@ -160,7 +160,7 @@ func init() {
 			return fn.Substring(v, start, end, hasEnd)
 		}), nil
 	})
-	register("dateAdd", func(c *compiler, args []any) (step, error) {
+	r.register("dateAdd", func(c *compiler, args []any) (step, error) {
 		if len(args) != 2 {
 			return nil, errorf("dateAdd", "expected a DT unit and an amount")
 		}
@@ -174,7 +174,7 @@ func init() {
 		}
 		return valueStep("dateAdd", nil, false, func(x *exec, t *trav, v any) (any, error) { return fn.DateAdd(v, unit, n) }), nil
 	})
-	register("dateDiff", func(c *compiler, args []any) (step, error) {
+	r.register("dateDiff", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("dateDiff", "expected a date or a traversal")
 		}
@@ -193,7 +193,7 @@ func init() {
 	}
 	for name, f := range lists {
 		name, f := name, f
-		register(name, func(c *compiler, args []any) (step, error) {
+		r.register(name, func(c *compiler, args []any) (step, error) {
 			if len(args) != 1 {
 				return nil, errorf(name, "expected a list or a traversal")
 			}
@@ -221,7 +221,7 @@ func init() {
 			}), nil
 		})
 	}
-	register("conjoin", func(c *compiler, args []any) (step, error) {
+	r.register("conjoin", func(c *compiler, args []any) (step, error) {
 		d, err := argString("conjoin", args, 0)
 		if err != nil {
 			return nil, err
@@ -234,7 +234,7 @@ func init() {
 			return r, r != nil
 		}}, nil
 	})
-	register("format", func(c *compiler, args []any) (step, error) {
+	r.register("format", func(c *compiler, args []any) (step, error) {
 		tpl, err := argString("format", args, 0)
 		if err != nil {
 			return nil, err
@@ -242,7 +242,7 @@ func init() {
 		c.needLabels = true
 		return &formatStep{tpl: tpl}, nil
 	})
-	register("timeLimit", func(c *compiler, args []any) (step, error) {
+	r.register("timeLimit", func(c *compiler, args []any) (step, error) {
 		if len(args) != 1 {
 			return nil, errorf("timeLimit", "expected milliseconds")
 		}

@@ -11,8 +11,8 @@ type treeStep struct {
 	bys []*byMod
 }
 
-func init() {
-	register("tree", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addTreeSteps() {
+	r.register("tree", func(c *compiler, args []any) (step, error) {
 		if len(args) > 0 {
 			return nil, errorf("tree", "tree(sideEffectKey) is not supported; use tree() without a key")
 		}
@@ -58,7 +58,7 @@ func (s *treeStep) open(x *exec, in iter) iter {
 			for i, n := range nodes {
 				o := n.obj
 				if len(s.bys) > 0 {
-					v, ok := x.applyBy("tree", s.bys[i%len(s.bys)], o, t)
+					v, ok := x.applyBy("tree", s.bys[i%len(s.bys)], o, nil)
 					if !ok {
 						continue
 					}

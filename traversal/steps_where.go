@@ -23,8 +23,8 @@ func (s *whereStep) addBy(c *compiler, args []any) error {
 	return nil
 }
 
-func init() {
-	register("where", func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addWhereSteps() {
+	r.register("where", func(c *compiler, args []any) (step, error) {
 		c.needLabels = true
 		s := &whereStep{}
 		switch len(args) {
@@ -70,8 +70,8 @@ const (
 	opWhereEnd   = "kvt:whereEnd"
 )
 
-func init() {
-	register(opWhereStart, func(c *compiler, args []any) (step, error) {
+func (r *stepSet) addWhereScopeSteps() {
+	r.register(opWhereStart, func(c *compiler, args []any) (step, error) {
 		label, err := argString(opWhereStart, args, 0)
 		if err != nil {
 			return nil, err
@@ -80,7 +80,7 @@ func init() {
 			return x.scopeValue(t, "last", label, false)
 		}}, nil
 	})
-	register(opWhereEnd, func(c *compiler, args []any) (step, error) {
+	r.register(opWhereEnd, func(c *compiler, args []any) (step, error) {
 		label, err := argString(opWhereEnd, args, 0)
 		if err != nil {
 			return nil, err
@@ -177,7 +177,7 @@ func (s *whereStep) resolve(x *exec, p *value.P, t *trav, ring *int) (*value.P, 
 	if !ok {
 		return nil, false
 	}
-	v, ok = x.applyBy("where", s.nextBy(ring), v, t)
+	v, ok = x.applyBy("where", s.nextBy(ring), v, nil)
 	if !ok {
 		return nil, false
 	}
@@ -201,14 +201,18 @@ func (s *whereStep) test(x *exec, t *trav) bool {
 	}
 	ring := 0
 	start := t.val
+	// A by() on the current object sees the traverser; on a label's
+	// value it sees the bare object (see applyBy).
+	bt := t
 	if s.startKey != "" {
 		v, ok := x.scopeValue(t, "last", s.startKey, false)
 		if !ok {
 			return false
 		}
 		start = v
+		bt = nil
 	}
-	start, ok := x.applyBy("where", s.nextBy(&ring), start, t)
+	start, ok := x.applyBy("where", s.nextBy(&ring), start, bt)
 	if !ok {
 		return false
 	}

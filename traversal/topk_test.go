@@ -14,7 +14,7 @@ import (
 // runBulks runs x and renders every result with its bulk, in order.
 func runBulks(t *testing.T, tx storage.GraphTx, x *value.Bytecode) (string, error) {
 	t.Helper()
-	tr, err := Compile(x)
+	tr, err := testEngine.Compile(x)
 	if err != nil {
 		return "", err
 	}
@@ -41,7 +41,7 @@ func unfused(x *bcb) *value.Bytecode {
 // orderSteps returns the global order steps of a compiled root pipeline.
 func orderSteps(t *testing.T, x *value.Bytecode) []*orderStep {
 	t.Helper()
-	tr, err := Compile(x)
+	tr, err := testEngine.Compile(x)
 	if err != nil {
 		t.Fatal(err)
 	}

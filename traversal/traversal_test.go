@@ -75,9 +75,19 @@ func modern(t *testing.T) storage.GraphTx {
 	return tx
 }
 
+// testEngine compiles the tests' traversals: the Gremlin steps and the
+// planner's access steps, io() disabled.
+var testEngine = NewEngine(Config{AccessSteps: true})
+
 func runQ(t *testing.T, tx storage.GraphTx, x *bcb) ([]any, error) {
 	t.Helper()
-	tr, err := Compile(x.bc)
+	return runWith(t, testEngine, tx, x)
+}
+
+// runWith is runQ with the given engine.
+func runWith(t *testing.T, eng *Engine, tx storage.GraphTx, x *bcb) ([]any, error) {
+	t.Helper()
+	tr, err := eng.Compile(x.bc)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +203,7 @@ func TestMutations(t *testing.T) {
 	expect(t, tx, b("V", int32(1)).s("inE", "knows").s("count"), true, "1:int64")
 	expect(t, tx, b("V").s("has", "name", "stephen").s("drop"), true)
 	expect(t, tx, b("V").s("count"), true, "6:int64")
-	tr, _ := Compile(b("V").s("drop").bc)
+	tr, _ := testEngine.Compile(b("V").s("drop").bc)
 	if !tr.Mutating() {
 		t.Error("drop should be mutating")
 	}
@@ -205,10 +215,10 @@ func TestMutations(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	tx := modern(t)
-	if _, err := Compile(b("V").s("map", &value.Lambda{Script: "x"}).bc); err != ErrLambda {
+	if _, err := testEngine.Compile(b("V").s("map", &value.Lambda{Script: "x"}).bc); err != ErrLambda {
 		t.Errorf("want ErrLambda, got %v", err)
 	}
-	if _, err := Compile(b("V").s("bogus").bc); err == nil {
+	if _, err := testEngine.Compile(b("V").s("bogus").bc); err == nil {
 		t.Error("unknown step should fail")
 	}
 	_, err := runQ(t, tx, b("V").s("fail", "boom"))
@@ -224,7 +234,7 @@ func TestErrors(t *testing.T) {
 func TestCancel(t *testing.T) {
 	tx := modern(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	tr, err := Compile(b("V").s("repeat", anon().s("both").bc).s("count").bc)
+	tr, err := testEngine.Compile(b("V").s("repeat", anon().s("both").bc).s("count").bc)
 	if err != nil {
 		t.Fatal(err)
 	}

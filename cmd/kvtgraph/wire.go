@@ -17,7 +17,6 @@ import (
 	"github.com/kvtgraph/kvtgraph/storage"
 	"github.com/kvtgraph/kvtgraph/storage/graphio"
 	"github.com/kvtgraph/kvtgraph/storage/kv/kvt"
-	"github.com/kvtgraph/kvtgraph/traversal"
 )
 
 // This file is where the layers meet: KVT → kv adapter → graph storage →
@@ -28,8 +27,6 @@ import (
 // executor with a closer that checkpoints and closes the graphs. metrics
 // carries the hooks (CacheLookups) for the query cache.
 func buildExecutor(ctx context.Context, c *conf.Config, metrics *server.Metrics, log *slog.Logger) (server.Executor, func() error, error) {
-	// io().read() reads graph files from TinkerPop's data folder only.
-	traversal.SetIORoot(c.TinkerPopDir)
 	graphs := map[string]storage.Store{}
 	caches := map[string]planner.CacheConfig{}
 	fullScan := map[string]planner.FullScanPolicy{}
@@ -68,6 +65,8 @@ func buildExecutor(ctx context.Context, c *conf.Config, metrics *server.Metrics,
 		_ = closeAll()
 		return nil, nil, err
 	}
+	// io().read() reads graph files from TinkerPop's data folder only.
+	e.ConfigureTraversals(exec.TraversalOptions{IORoot: c.TinkerPopDir})
 	if c.Query.CacheDisabled {
 		for name, cc := range caches {
 			cc.Disabled = true

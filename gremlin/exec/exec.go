@@ -7,10 +7,13 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/kvtgraph/kvtgraph/gremlin/server"
 	"github.com/kvtgraph/kvtgraph/storage"
+	"github.com/kvtgraph/kvtgraph/storage/value"
+	"github.com/kvtgraph/kvtgraph/traversal"
 )
 
 // maxRetries bounds the transparent re-runs of a sessionless mutating
@@ -23,6 +26,32 @@ type Executor struct {
 	sources map[string]string // traversal source → graph name
 	log     *slog.Logger
 	plan    *planSettings // planner switch and query caches (plan.go)
+	// engine compiles traversals (ConfigureTraversals replaces it).
+	engine atomic.Pointer[traversal.Engine]
+}
+
+// TraversalOptions configure how the executor compiles and runs
+// traversals.
+type TraversalOptions struct {
+	// IORoot is the directory g.io(file).read() reads graph files from;
+	// "" (the default) disables io().
+	IORoot string
+}
+
+// newEngine builds the traversal engine for o. Planned bytecode uses the
+// planner's access steps, so they are always on.
+func newEngine(o TraversalOptions) *traversal.Engine {
+	return traversal.NewEngine(traversal.Config{IORoot: o.IORoot, AccessSteps: true})
+}
+
+// ConfigureTraversals sets the traversal options; call it before serving.
+func (e *Executor) ConfigureTraversals(o TraversalOptions) {
+	e.engine.Store(newEngine(o))
+}
+
+// compile compiles bc with the executor's traversal engine.
+func (e *Executor) compile(bc *value.Bytecode) (*traversal.Traversal, error) {
+	return e.engine.Load().Compile(bc)
 }
 
 var _ server.Executor = (*Executor)(nil)
@@ -38,7 +67,9 @@ func New(graphs map[string]storage.Store, sources map[string]string, log *slog.L
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Executor{graphs: graphs, sources: sources, log: log, plan: newPlanSettings(graphs)}, nil
+	e := &Executor{graphs: graphs, sources: sources, log: log, plan: newPlanSettings(graphs)}
+	e.engine.Store(newEngine(TraversalOptions{}))
+	return e, nil
 }
 
 // Sources implements server.Executor.

@@ -3,6 +3,8 @@ package exec
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -202,5 +204,43 @@ func TestSourceStringForms(t *testing.T) {
 		if len(got) != 1 || got[0] != want {
 			t.Errorf("%s = %v, want [%s]", script, got, want)
 		}
+	}
+}
+
+// io() reads from the directory ConfigureTraversals names, and is off
+// without one.
+func TestConfigureTraversalsIORoot(t *testing.T) {
+	e := newExec(t)
+	dir := t.TempDir()
+	data := `{"id":1,"label":"person","properties":{"name":[{"id":2,"value":"io"}]}}
+`
+	if err := os.WriteFile(filepath.Join(dir, "g.json"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.Eval(context.Background(), &server.EvalRequest{Script: `g.io("g.json").read()`})
+	if err == nil || !strings.Contains(err.Error(), "io() is not enabled") {
+		t.Fatalf("io() without a root: %v", err)
+	}
+	e.ConfigureTraversals(TraversalOptions{IORoot: dir})
+	eval(t, e, `g.io("g.json").read()`, nil)
+	if got := eval(t, e, `g.V().values("name")`, nil); len(got) != 1 || got[0] != "io" {
+		t.Fatalf("after io().read(): %v", got)
+	}
+}
+
+// The executor's engine compiles the planner's access steps: a planned
+// label scan runs as one (its profile names the index range scan) instead
+// of falling back to the bytecode as written.
+func TestPlannedTraversalRunsAccessSteps(t *testing.T) {
+	e := newExec(t)
+	e.ConfigureTraversals(TraversalOptions{})
+	eval(t, e, `g.addV("person").property("name","a")`, nil)
+	out := eval(t, e, `g.V().hasLabel("person").profile()`, nil)
+	m, ok := out[0].(*value.TraversalMetrics)
+	if !ok || len(m.Metrics) == 0 {
+		t.Fatalf("profile: %#v", out)
+	}
+	if name := m.Metrics[0].Name; !strings.HasPrefix(name, "RangeScan(table=label_index") {
+		t.Errorf("first step %q; want the planner's label scan", name)
 	}
 }

@@ -178,18 +178,18 @@ func (st *state) compilePlanned(graph string, bc *value.Bytecode, tx storage.Gra
 				return nil, err
 			}
 			if p.Rewritten() {
-				if t, err := traversal.Compile(p.Bytecode); err == nil {
+				if t, err := st.exec.compile(p.Bytecode); err == nil {
 					return t, nil
 				}
 			}
 		}
 	}
-	return traversal.Compile(bc)
+	return st.exec.compile(bc)
 }
 
 // explain plans bc and returns its TraversalExplanation.
 func (st *state) explain(ctx context.Context, graph string, bc *value.Bytecode) (*value.TraversalExplanation, error) {
-	if _, err := traversal.Compile(bc); err != nil {
+	if _, err := st.exec.compile(bc); err != nil {
 		return nil, err
 	}
 	var info *planner.Info
