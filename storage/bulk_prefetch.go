@@ -24,7 +24,7 @@ func (tx *Tx) Prefetch(vids []any) error {
 		if err != nil {
 			continue // AddVertex/AddEdge report it
 		}
-		if _, ok := tx.known[string(k)]; ok {
+		if tx.known.has(k) {
 			continue
 		}
 		if _, ok := tx.absent[string(k)]; ok {
@@ -51,13 +51,18 @@ func (tx *Tx) Prefetch(vids []any) error {
 		if err != nil {
 			return fmt.Errorf("storage: prefetch vertex %x: %w", keys[i], err)
 		}
-		tx.known[string(keys[i])] = l
+		tx.known.put(keys[i], l)
 	}
 	return nil
 }
 
 // Prefetch implements it for the current batch.
-func (b *bulkTx) Prefetch(vids []any) error { return b.cur.Prefetch(vids) }
+func (b *bulkTx) Prefetch(vids []any) error {
+	if err := b.check(); err != nil {
+		return err
+	}
+	return b.cur.Prefetch(vids)
+}
 
 // knownAbsent reports whether vertex key vk is known not to exist: a
 // Prefetch found it missing and the transaction has not written it since
@@ -69,7 +74,7 @@ func (tx *Tx) knownAbsent(vk []byte) bool {
 
 // endpointLabel is vertexLabelOf that also trusts Prefetch's absences.
 func (tx *Tx) endpointLabel(vk []byte, id any) (uint32, error) {
-	if l, ok := tx.known[string(vk)]; ok {
+	if l, ok := tx.known.get(vk); ok {
 		return l, nil
 	}
 	if tx.knownAbsent(vk) {

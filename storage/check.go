@@ -41,7 +41,7 @@ func Check(ctx context.Context, g *Graph) (*CheckReport, error) {
 		return nil, fmt.Errorf("storage: check: %w", err)
 	}
 	defer kt.Rollback()
-	tx := &Tx{g: g, ctx: ctx, kt: kt, ro: true, known: map[string]uint32{}, deltas: map[statKey]int64{}}
+	tx := &Tx{g: g, ctx: ctx, kt: kt, ro: true, known: newVertexLabels(), deltas: map[statKey]int64{}}
 	r := &CheckReport{}
 	show := func(k []byte) string {
 		if id, _, err := decodeID(k); err == nil {

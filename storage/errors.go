@@ -30,6 +30,9 @@ var (
 	ErrIndexExists = errors.New("index already exists")
 	// ErrCorrupt: stored data could not be decoded.
 	ErrCorrupt = errors.New("corrupt stored data")
+	// ErrLayout: Open found a graph stored with another key layout
+	// (written by another version of kvtgraph).
+	ErrLayout = errors.New("graph stored with another key layout")
 )
 
 // SchemaError reports a write that violates the declared schema or a

@@ -70,6 +70,9 @@ type Graph struct {
 	indexes  map[string]*indexDef
 	idxByID  map[uint32]*indexDef
 	idxLists atomic.Pointer[idxLists] // indexesFor's cache
+	// nameTab holds the names of the interned ids of each namespace,
+	// indexed by id ("" for none): a lock-free nameOf (see setNameLocked).
+	nameTab [3]atomic.Pointer[[]string]
 
 	stats *statistics
 }
@@ -109,6 +112,9 @@ func Open(store kv.Store, opts Options) (*Graph, error) {
 			return nil, fmt.Errorf("storage: table %q is %s-partitioned; the graph needs range tables", x.name, t.Partitioning)
 		}
 		*x.t = t
+	}
+	if err := g.checkLayout(ctx); err != nil {
+		return nil, err
 	}
 	if err := g.loadSchema(ctx); err != nil {
 		return nil, err
@@ -175,6 +181,50 @@ func (g *Graph) update(ctx context.Context, fn func(tx kv.Txn) error) error {
 
 const metaIDAlloc = "id_alloc"
 
+// The key layout version, kept in the meta table: Open refuses a graph
+// stored with another one rather than misread it. Layout 1 (no version
+// kept) wrote integer ids as a type tag, an index.AppendOrderedInt header
+// byte and the value; layout 2 folds the header into the tag (keys.go).
+const (
+	metaLayout    = "layout"
+	layoutVersion = 2
+)
+
+// checkLayout verifies the layout version of the stored graph, recording
+// it in a graph that holds no element yet.
+func (g *Graph) checkLayout(ctx context.Context) error {
+	again := func(v uint64) error {
+		return fmt.Errorf("storage: the graph was stored with key layout %d and this version reads layout %d "+
+			"(export it with the version that wrote it, then load the export): %w", v, layoutVersion, ErrLayout)
+	}
+	return g.update(ctx, func(tx kv.Txn) error {
+		v, err := tx.Get(g.t.meta, []byte(metaLayout))
+		if err == nil {
+			l, n := binary.Uvarint(v)
+			if n <= 0 {
+				return fmt.Errorf("storage: layout version %x: %w", v, ErrCorrupt)
+			}
+			if l != layoutVersion {
+				return again(l)
+			}
+			return nil
+		}
+		if !errors.Is(err, kv.ErrKeyNotFound) {
+			return err
+		}
+		for _, t := range []kv.Table{g.t.vertex, g.t.edge} {
+			p, err := tx.Scan(t, nil, nil, kv.ScanOptions{Limit: 1, KeysOnly: true})
+			if err != nil {
+				return err
+			}
+			if len(p.Keys) > 0 {
+				return again(1)
+			}
+		}
+		return tx.Set(g.t.meta, []byte(metaLayout), binary.AppendUvarint(nil, layoutVersion))
+	})
+}
+
 // nextID returns a fresh int64 id (unique among generated ids).
 func (g *Graph) nextID(ctx context.Context) (int64, error) {
 	id, _, err := g.nextIDBlock(ctx)
@@ -187,27 +237,49 @@ func (g *Graph) nextIDBlock(ctx context.Context) (id, limit int64, err error) {
 	g.idMu.Lock()
 	defer g.idMu.Unlock()
 	if g.idNext >= g.idLimit {
-		var start int64
-		err := g.update(ctx, func(tx kv.Txn) error {
-			start = 0
-			v, err := tx.Get(g.t.meta, []byte(metaIDAlloc))
-			if err == nil {
-				u, n := binary.Uvarint(v)
-				if n <= 0 {
-					return fmt.Errorf("storage: corrupt id allocator: %w", ErrCorrupt)
-				}
-				start = int64(u)
-			} else if !errors.Is(err, kv.ErrKeyNotFound) {
-				return err
-			}
-			return tx.Set(g.t.meta, []byte(metaIDAlloc), binary.AppendUvarint(nil, uint64(start)+uint64(g.opts.IDBlockSize)))
-		})
-		if err != nil {
-			return 0, 0, fmt.Errorf("storage: allocate ids: %w", err)
+		if err := g.allocIDs(ctx, int64(g.opts.IDBlockSize)); err != nil {
+			return 0, 0, err
 		}
-		g.idNext, g.idLimit = start, start+int64(g.opts.IDBlockSize)
 	}
 	id = g.idNext
 	g.idNext++
 	return id, g.idLimit, nil
+}
+
+// reserveIDs makes sure that the next n ids need no new block (whose
+// allocation is a commit of its own): when fewer are left, it allocates a
+// block of at least n ids now, dropping the rest of the current one. Bulk
+// loads call it before a batch commits in the background, so that the
+// next batch does not wait for that commit to get ids.
+func (g *Graph) reserveIDs(ctx context.Context, n int) error {
+	g.idMu.Lock()
+	defer g.idMu.Unlock()
+	if g.idLimit-g.idNext >= int64(n) {
+		return nil
+	}
+	return g.allocIDs(ctx, max(int64(n), int64(g.opts.IDBlockSize)))
+}
+
+// allocIDs allocates a block of size ids (g.idMu held).
+func (g *Graph) allocIDs(ctx context.Context, size int64) error {
+	var start int64
+	err := g.update(ctx, func(tx kv.Txn) error {
+		start = 0
+		v, err := tx.Get(g.t.meta, []byte(metaIDAlloc))
+		if err == nil {
+			u, n := binary.Uvarint(v)
+			if n <= 0 {
+				return fmt.Errorf("storage: corrupt id allocator: %w", ErrCorrupt)
+			}
+			start = int64(u)
+		} else if !errors.Is(err, kv.ErrKeyNotFound) {
+			return err
+		}
+		return tx.Set(g.t.meta, []byte(metaIDAlloc), binary.AppendUvarint(nil, uint64(start)+uint64(size)))
+	})
+	if err != nil {
+		return fmt.Errorf("storage: allocate ids: %w", err)
+	}
+	g.idNext, g.idLimit = start, start+size
+	return nil
 }

@@ -93,18 +93,15 @@ func (g *Graph) indexTable(k index.Kind) kv.Table {
 }
 
 // indexesFor returns the indexes over one element kind (callers must not
-// modify the slice). The lists are cached and revalidated against
-// g.indexes on each call (a map lookup per index, no allocation), so any
-// change of the index set under schemaMu is picked up.
+// modify the slice). The lists are cached; every change of the index set
+// (under schemaMu) drops the cache (indexesChanged), and the cache is
+// rebuilt and stored under schemaMu, so it never outlives a change.
 func (g *Graph) indexesFor(kind ElementKind) []*indexDef {
-	g.schemaMu.RLock()
-	defer g.schemaMu.RUnlock()
-	if len(g.indexes) == 0 {
-		return nil
-	}
-	if c := g.idxLists.Load(); c != nil && c.valid(g.indexes) {
+	if c := g.idxLists.Load(); c != nil {
 		return c.of(kind)
 	}
+	g.schemaMu.RLock()
+	defer g.schemaMu.RUnlock()
 	c := &idxLists{}
 	for _, d := range g.indexes {
 		if d.Element == EdgeElement {
@@ -118,6 +115,10 @@ func (g *Graph) indexesFor(kind ElementKind) []*indexDef {
 	return c.of(kind)
 }
 
+// indexesChanged drops indexesFor's cache; call it, with schemaMu held,
+// after changing g.indexes.
+func (g *Graph) indexesChanged() { g.idxLists.Store(nil) }
+
 // idxLists caches the indexes per element kind.
 type idxLists struct{ v, e []*indexDef }
 
@@ -126,21 +127,6 @@ func (c *idxLists) of(kind ElementKind) []*indexDef {
 		return c.e
 	}
 	return c.v
-}
-
-// valid reports whether c holds exactly the definitions in m.
-func (c *idxLists) valid(m map[string]*indexDef) bool {
-	if len(c.v)+len(c.e) != len(m) {
-		return false
-	}
-	for _, l := range [2][]*indexDef{c.v, c.e} {
-		for _, d := range l {
-			if m[d.Name] != d {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 type idxEntry struct {
@@ -254,6 +240,15 @@ func (tx *Tx) updateIndexDefs(defs []*indexDef, kind ElementKind, elem []byte, l
 	}
 	for _, pl := range plans {
 		d, before, after := pl.d, pl.before, pl.after
+		if len(before) == 0 && len(after) <= 1 {
+			// A new element's one entry (the usual case): no dedupe maps.
+			for _, e := range after {
+				if err := tx.addIndexEntry(d, e, elem); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		keep := make(map[string]bool, len(after))
 		for _, e := range after {
 			keep[string(e.key)] = true
@@ -270,8 +265,8 @@ func (tx *Tx) updateIndexDefs(defs []*indexDef, kind ElementKind, elem []byte, l
 				if err := tx.del(t, e.key); err != nil {
 					return mapKVErr("storage: index "+d.Name, err)
 				}
-				if tx.rd != nil && t == tx.g.t.unique {
-					tx.bulkUnique[string(e.key)] = nil
+				if tx.bulk != nil && t == tx.g.t.unique {
+					tx.bulk.unique[string(e.key)] = nil
 				}
 				tx.deltas[sk]--
 				tx.vdeltas = append(tx.vdeltas, valDelta{d.id, d.entryValue(e.key, elem), -1})
@@ -282,16 +277,25 @@ func (tx *Tx) updateIndexDefs(defs []*indexDef, kind ElementKind, elem []byte, l
 				continue
 			}
 			had[string(e.key)] = true
-			if err := tx.set(t, e.key, e.val); err != nil {
-				return mapKVErr("storage: index "+d.Name, err)
+			if err := tx.addIndexEntry(d, e, elem); err != nil {
+				return err
 			}
-			if tx.rd != nil && t == tx.g.t.unique {
-				tx.bulkUnique[string(e.key)] = append([]byte{}, e.val...)
-			}
-			tx.deltas[sk]++
-			tx.vdeltas = append(tx.vdeltas, valDelta{d.id, d.entryValue(e.key, elem), 1})
 		}
 	}
+	return nil
+}
+
+// addIndexEntry writes one index entry of element elem.
+func (tx *Tx) addIndexEntry(d *indexDef, e idxEntry, elem []byte) error {
+	t := tx.g.indexTable(d.Kind)
+	if err := tx.set(t, e.key, e.val); err != nil {
+		return mapKVErr("storage: index "+d.Name, err)
+	}
+	if tx.bulk != nil && t == tx.g.t.unique {
+		tx.bulk.unique[string(e.key)] = append([]byte{}, e.val...)
+	}
+	tx.deltas[statKey{kindIndex, d.id}]++
+	tx.vdeltas = append(tx.vdeltas, valDelta{d.id, d.entryValue(e.key, elem), 1})
 	return nil
 }
 
@@ -302,9 +306,13 @@ func (tx *Tx) checkUnique(d *indexDef, e idxEntry, kind ElementKind) error {
 	}
 	var cur []byte
 	var err error
-	if w, ok := tx.bulkUnique[string(e.key)]; ok {
+	w, ok := tx.bulk.uniqueKey(e.key)
+	if !ok {
+		w, ok = tx.bulkPrev.uniqueKey(e.key)
+	}
+	if ok {
 		if w == nil {
-			return nil // deleted in this batch
+			return nil // deleted in this batch or the previous one
 		}
 		cur = w
 	} else {
@@ -428,6 +436,7 @@ func (g *Graph) CreateIndex(ctx context.Context, def IndexDef) error {
 	g.schemaMu.Lock()
 	g.indexes[d.Name] = d
 	g.idxByID[d.id] = d
+	g.indexesChanged()
 	g.schemaMu.Unlock()
 	g.bump(0)
 	if err := g.backfill(ctx, d); err != nil {
@@ -515,6 +524,7 @@ func (g *Graph) DropIndex(ctx context.Context, name string) error {
 	if ok {
 		delete(g.indexes, name)
 		delete(g.idxByID, d.id)
+		g.indexesChanged()
 	}
 	g.schemaMu.Unlock()
 	if !ok {

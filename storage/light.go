@@ -177,7 +177,7 @@ func (it *vertexIter) pagePartial() (more bool, err error) {
 		if err != nil {
 			return false, err
 		}
-		tx.known[string(rkeys[i])] = it.labelID
+		tx.known.put(rkeys[i], it.labelID)
 		it.buf = append(it.buf, v)
 	}
 	return true, nil

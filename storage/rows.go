@@ -57,8 +57,9 @@ func readProps(r *reader) []propRow {
 	return ps
 }
 
-func (v *vertexRow) encode() ([]byte, error) {
-	b := binary.AppendUvarint(make([]byte, 0, 16+16*len(v.props)), uint64(v.label))
+// appendTo appends the encoding of v to b.
+func (v *vertexRow) appendTo(b []byte) ([]byte, error) {
+	b = binary.AppendUvarint(b, uint64(v.label))
 	b = binary.AppendUvarint(b, uint64(len(v.props)))
 	var err error
 	for _, p := range v.props {
@@ -105,8 +106,9 @@ func rowLabel(b []byte) (uint32, error) {
 	return uint32(l), nil
 }
 
-func (e *edgeVal) encode() ([]byte, error) {
-	b := binary.AppendUvarint(make([]byte, 0, 8+12*len(e.props)), uint64(e.outLabel))
+// appendTo appends the encoding of e to b.
+func (e *edgeVal) appendTo(b []byte) ([]byte, error) {
+	b = binary.AppendUvarint(b, uint64(e.outLabel))
 	b = binary.AppendUvarint(b, uint64(e.inLabel))
 	return appendProps(b, e.props)
 }
@@ -131,8 +133,9 @@ type edgeRef struct {
 	in    []byte
 }
 
-func (e *edgeRef) encode() []byte {
-	b := append(make([]byte, 0, len(e.out)+len(e.in)+3), e.out...)
+// appendTo appends the encoding of e to b.
+func (e *edgeRef) appendTo(b []byte) []byte {
+	b = append(b, e.out...)
 	b = binary.AppendUvarint(b, uint64(e.label))
 	return append(b, e.in...)
 }
@@ -189,43 +192,6 @@ func (g *Graph) toVertexProperty(owner *value.Vertex, p *vpRow) (*value.VertexPr
 
 // toEdge builds the detached edge from its parts.
 func (g *Graph) toEdge(out []byte, label uint32, in, eid []byte, val *edgeVal) (*value.Edge, error) {
-	// The names under one read lock; the edge, its endpoint vertices and
-	// its properties in two allocations.
-	var lname, ol, il string
-	var bad error
-	name := func(ns int, id uint32) string {
-		e, ok := g.names[ns].byID[id]
-		if !ok && bad == nil {
-			bad = fmt.Errorf("storage: unknown %s id %d: %w", nsNames[ns], id, ErrCorrupt)
-			return ""
-		}
-		if !ok {
-			return ""
-		}
-		return e.name
-	}
-	x := &struct {
-		e       value.Edge
-		out, in value.Vertex
-	}{}
-	var props []value.Property
-	var pptr []*value.Property
-	if len(val.props) > 0 {
-		props = make([]value.Property, len(val.props))
-		pptr = make([]*value.Property, len(val.props))
-	}
-	g.schemaMu.RLock()
-	lname = name(nsEdgeLabel, label)
-	ol = name(nsVertexLabel, val.outLabel)
-	il = name(nsVertexLabel, val.inLabel)
-	for i, p := range val.props {
-		props[i] = value.Property{Key: name(nsPropertyKey, p.key), Value: p.value, Element: &x.e}
-		pptr[i] = &props[i]
-	}
-	g.schemaMu.RUnlock()
-	if bad != nil {
-		return nil, bad
-	}
 	oid, _, err := decodeID(out)
 	if err != nil {
 		return nil, err
@@ -238,12 +204,54 @@ func (g *Graph) toEdge(out []byte, label uint32, in, eid []byte, val *edgeVal) (
 	if err != nil {
 		return nil, err
 	}
+	return g.newEdge(id, label, oid, iid, val)
+}
+
+// newEdge builds the detached edge from its decoded ids, label id and
+// value.
+func (g *Graph) newEdge(id any, label uint32, oid, iid any, val *edgeVal) (*value.Edge, error) {
+	// The edge, its endpoint vertices and up to one property in one
+	// allocation.
+	x := &struct {
+		e       value.Edge
+		out, in value.Vertex
+		p       [1]value.Property
+		pp      [1]*value.Property
+	}{}
+	var props []value.Property
+	var pptr []*value.Property
+	switch n := len(val.props); n {
+	case 0:
+		pptr = []*value.Property{}
+	case 1:
+		props, pptr = x.p[:], x.pp[:]
+	default:
+		props = make([]value.Property, n)
+		pptr = make([]*value.Property, n)
+	}
+	lname, err := g.nameOf(nsEdgeLabel, label)
+	if err != nil {
+		return nil, err
+	}
+	ol, err := g.nameOf(nsVertexLabel, val.outLabel)
+	if err != nil {
+		return nil, err
+	}
+	il, err := g.nameOf(nsVertexLabel, val.inLabel)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range val.props {
+		k, err := g.nameOf(nsPropertyKey, p.key)
+		if err != nil {
+			return nil, err
+		}
+		props[i] = value.Property{Key: k, Value: p.value, Element: &x.e}
+		pptr[i] = &props[i]
+	}
 	x.out = value.Vertex{ID: oid, Label: ol}
 	x.in = value.Vertex{ID: iid, Label: il}
 	x.e = value.Edge{ID: id, Label: lname, OutV: &x.out, InV: &x.in, Properties: pptr}
-	if x.e.Properties == nil {
-		x.e.Properties = []*value.Property{}
-	}
 	return &x.e, nil
 }
 

@@ -255,6 +255,13 @@ func (g *Graph) loadSchema(ctx context.Context) error {
 	}
 	g.schemaMu.Lock()
 	g.names, g.indexes, g.idxByID = names, indexes, byID
+	g.indexesChanged()
+	for ns := range names {
+		g.nameTab[ns].Store(nil)
+		for id, e := range names[ns].byID {
+			g.setNameLocked(ns, id, e.name)
+		}
+	}
 	g.schemaMu.Unlock()
 	return nil
 }
@@ -267,8 +274,45 @@ func (g *Graph) lookupName(ns int, name string) (*schemaEntry, bool) {
 	return e, ok
 }
 
+// maxNameTab bounds the ids nameTab holds (ids are small sequence numbers;
+// a larger one is looked up in the map).
+const maxNameTab = 1 << 16
+
+// setNameLocked records the name of id in nameTab (schemaMu held for
+// writing). The name of an id never changes once interned, so readers of
+// nameTab need no lock.
+func (g *Graph) setNameLocked(ns int, id uint32, name string) {
+	if id >= maxNameTab {
+		return
+	}
+	var cur []string
+	if p := g.nameTab[ns].Load(); p != nil {
+		cur = *p
+	}
+	if int(id) < len(cur) && cur[id] == name {
+		return
+	}
+	next := make([]string, max(len(cur), int(id)+1))
+	copy(next, cur)
+	next[id] = name
+	g.nameTab[ns].Store(&next)
+}
+
+// quickName returns the name of id from nameTab, without locking.
+func (g *Graph) quickName(ns int, id uint32) (string, bool) {
+	if p := g.nameTab[ns].Load(); p != nil && int(id) < len(*p) {
+		if n := (*p)[id]; n != "" {
+			return n, true
+		}
+	}
+	return "", false
+}
+
 // nameOf returns the name of an interned id.
 func (g *Graph) nameOf(ns int, id uint32) (string, error) {
+	if n, ok := g.quickName(ns, id); ok {
+		return n, nil
+	}
 	g.schemaMu.RLock()
 	e, ok := g.names[ns].byID[id]
 	g.schemaMu.RUnlock()
@@ -340,6 +384,7 @@ func (g *Graph) putEntry(ctx context.Context, ns int, name string, change func(e
 	g.schemaMu.Lock()
 	g.names[ns].byName[name] = out
 	g.names[ns].byID[out.id] = out
+	g.setNameLocked(ns, out.id, out.name)
 	g.schemaMu.Unlock()
 	g.bump(0)
 	return out, nil

@@ -23,7 +23,7 @@ type Tx struct {
 
 	// known maps encoded ids of vertices known to exist in this
 	// transaction to their label ids.
-	known map[string]uint32
+	known *vertexLabels
 	// absent holds encoded ids of vertices Prefetch found missing; known
 	// (checked first) overrides it once the transaction writes one.
 	absent map[string]struct{}
@@ -35,26 +35,96 @@ type Tx struct {
 	// scratch is a reusable key buffer for reads (the store does not keep
 	// the keys it is passed).
 	scratch []byte
-	// Writes issued so far (for bulk-load batching).
-	nops, nbytes int
+	// Writes issued and ids generated so far (for bulk-load batching).
+	nops, nbytes, idsUsed int
 	// free holds, per table (vertex, edge), a range [lo, hi) of int64 ids
 	// known to be absent from it in this transaction, so that generated ids
 	// are checked with one scan per id block instead of one get per id.
 	free [2]idRange
 
+	// Scratch for the keys and values of writes (the store copies what
+	// it keeps) and for creation properties.
+	wbuf, vbuf []byte
+	eprops     []propRow
+	pkeys      []*schemaEntry
+	pvals      []any
+
 	// Bulk-load batches only (see bulkTx): rd is a read-only snapshot
 	// transaction begun with the batch, which serves the batch's existence,
 	// id-block and unique checks so that kt only ever writes (the KVT
 	// engine then keeps its cheap write-only commit path). The checks see
-	// the batch's own writes through known, bulkEdges (edge keys written),
-	// bulkUnique (unique-index keys written, nil when deleted) and
-	// bulkUserIDs (the given int64 ids written into the vertex and edge
-	// tables, which bound the free ranges of generated ids). rd is
-	// dropped (stopBulkReads) before any write other than an addition.
-	rd          kv.Txn
-	bulkEdges   map[string]struct{}
-	bulkUnique  map[string][]byte
-	bulkUserIDs [2][]int64
+	// the batch's own writes through known and bulk, and those of the
+	// previous batch, whose commit may still run (so rd may not see it),
+	// through known and bulkPrev. rd and bulk are dropped (stopBulkReads)
+	// before any write other than an addition.
+	rd       kv.Txn
+	bulk     *bulkState
+	bulkPrev *bulkState
+}
+
+// bulkState is what a bulk-load batch wrote that its checks must see
+// without reading it back.
+type bulkState struct {
+	// edges holds the keys of the given edge ids written, genEdges the
+	// generated ones (runs of int64 ids).
+	edges    map[string]struct{}
+	genEdges []idRange
+	// unique holds the unique-index keys written (value nil when
+	// deleted).
+	unique map[string][]byte
+	// userIDs are the given int64 ids written into the vertex and edge
+	// tables, which bound the free ranges of generated ids.
+	userIDs [2][]int64
+}
+
+func newBulkState() *bulkState {
+	return &bulkState{edges: map[string]struct{}{}, unique: map[string][]byte{}}
+}
+
+// addEdge records a written edge key; generated says its id, n, came from
+// the id allocator.
+func (s *bulkState) addEdge(k []byte, generated bool, n any) {
+	if x, ok := n.(int64); ok && generated {
+		if l := len(s.genEdges) - 1; l >= 0 && s.genEdges[l].hi == x {
+			s.genEdges[l].hi++
+		} else {
+			s.genEdges = append(s.genEdges, idRange{lo: x, hi: x + 1})
+		}
+		return
+	}
+	s.edges[string(k)] = struct{}{}
+}
+
+// hasEdge reports whether the edge key k was recorded (false for a nil s).
+func (s *bulkState) hasEdge(k []byte) bool {
+	if s == nil {
+		return false
+	}
+	if _, ok := s.edges[string(k)]; ok {
+		return true
+	}
+	if len(s.genEdges) == 0 || intTagBase(k[0]) != idInt64 {
+		return false
+	}
+	x, _, err := decodeIntID(k, idInt64)
+	if err != nil {
+		return false
+	}
+	for _, r := range s.genEdges {
+		if x >= r.lo && x < r.hi {
+			return true
+		}
+	}
+	return false
+}
+
+// uniqueKey returns what s recorded for the unique-index key k.
+func (s *bulkState) uniqueKey(k []byte) (val []byte, ok bool) {
+	if s == nil {
+		return nil, false
+	}
+	val, ok = s.unique[string(k)]
+	return val, ok
 }
 
 // reader is the transaction existence checks read from.
@@ -71,7 +141,7 @@ func (tx *Tx) stopBulkReads() {
 		return
 	}
 	_ = tx.rd.Rollback()
-	tx.rd, tx.bulkEdges, tx.bulkUnique, tx.bulkUserIDs = nil, nil, nil, [2][]int64{}
+	tx.rd, tx.bulk, tx.bulkPrev = nil, nil, nil
 }
 
 type idRange struct{ lo, hi int64 }
@@ -96,7 +166,12 @@ func (g *Graph) BeginTx(ctx context.Context, opts TxOptions) (*Tx, error) {
 	if err != nil {
 		return nil, mapKVErr("storage: begin", err)
 	}
-	return &Tx{g: g, ctx: ctx, kt: kt, ro: opts.ReadOnly, known: map[string]uint32{}, deltas: map[statKey]int64{}}, nil
+	return g.newTx(ctx, kt, opts.ReadOnly), nil
+}
+
+// newTx wraps a KV transaction.
+func (g *Graph) newTx(ctx context.Context, kt kv.Txn, readOnly bool) *Tx {
+	return &Tx{g: g, ctx: ctx, kt: kt, ro: readOnly, known: newVertexLabels(), deltas: map[statKey]int64{}}
 }
 
 // Graph returns the graph the transaction belongs to.
@@ -181,7 +256,7 @@ func (tx *Tx) Vertices(ids []any) ([]*value.Vertex, error) {
 		if err != nil {
 			return nil, fmt.Errorf("storage: vertex %v: %w", norm[i], err)
 		}
-		tx.known[string(keys[i])] = row.label
+		tx.known.put(keys[i], row.label)
 		v, err := tx.g.toVertex(norm[i], row)
 		if err != nil {
 			return nil, err
@@ -990,7 +1065,7 @@ func (tx *Tx) AdjacentIDs(vid any, dir Direction, labels []string) ([]any, error
 // vertexLabelOf returns the label id of an existing vertex (encoded id),
 // or ErrVertexNotFound.
 func (tx *Tx) vertexLabelOf(vk []byte, id any) (uint32, error) {
-	if l, ok := tx.known[string(vk)]; ok {
+	if l, ok := tx.known.get(vk); ok {
 		return l, nil
 	}
 	b, err := tx.reader().Get(tx.g.t.vertex, vk)
@@ -1004,6 +1079,6 @@ func (tx *Tx) vertexLabelOf(vk []byte, id any) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	tx.known[string(vk)] = l
+	tx.known.put(vk, l)
 	return l, nil
 }

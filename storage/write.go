@@ -26,16 +26,22 @@ func (g *Graph) entryByID(ns int, id uint32) *schemaEntry {
 // newID returns the encoded form of a given id, or of a fresh generated
 // one that t does not hold yet.
 func (tx *Tx) newID(id any, t kv.Table, what string) (any, []byte, error) {
+	return tx.newIDInto(nil, id, t, what)
+}
+
+// newIDInto is newID appending the encoded id to dst: it returns dst
+// extended by it.
+func (tx *Tx) newIDInto(dst []byte, id any, t kv.Table, what string) (any, []byte, error) {
 	if id != nil {
 		n, err := normalizeID(id)
 		if err != nil {
 			return nil, nil, fmt.Errorf("storage: add %s: %w: %w", what, ErrInvalidArgument, err)
 		}
-		k, err := appendID(nil, n)
+		b, err := appendID(dst, n)
 		if err != nil {
 			return nil, nil, fmt.Errorf("storage: add %s: %w: %w", what, ErrInvalidArgument, err)
 		}
-		exists, err := tx.exists(t, k)
+		exists, err := tx.exists(t, b[len(dst):])
 		if err != nil {
 			return nil, nil, err
 		}
@@ -46,24 +52,25 @@ func (tx *Tx) newID(id any, t kv.Table, what string) (any, []byte, error) {
 			if f := tx.freeRange(t); f != nil && x >= f.lo && x < f.hi {
 				*f = idRange{} // a user id inside the range generated ids trust
 			}
-			if i := tx.tableIndex(t); i >= 0 && tx.rd != nil {
-				tx.bulkUserIDs[i] = append(tx.bulkUserIDs[i], x)
+			if i := tx.tableIndex(t); i >= 0 && tx.bulk != nil {
+				tx.bulk.userIDs[i] = append(tx.bulk.userIDs[i], x)
 			}
 		}
-		return n, k, nil
+		return n, b, nil
 	}
 	for {
+		tx.idsUsed++
 		n, limit, err := tx.g.nextIDBlock(tx.ctx)
 		if err != nil {
 			return nil, nil, err
 		}
-		k, _ := appendID(nil, n)
-		free, err := tx.idFree(t, k, n, limit)
+		b := appendIntID(dst, idInt64, n)
+		free, err := tx.idFree(t, b[len(dst):], n, limit)
 		if err != nil {
 			return nil, nil, err
 		}
 		if free {
-			return n, k, nil
+			return n, b, nil
 		}
 	}
 }
@@ -102,7 +109,7 @@ func (tx *Tx) idFree(t kv.Table, k []byte, n, limit int64) (bool, error) {
 	}
 	if n >= f.lo && n < f.hi {
 		if t == tx.g.t.vertex {
-			if _, ok := tx.known[string(k)]; ok {
+			if tx.known.has(k) {
 				return false, nil
 			}
 		}
@@ -131,8 +138,11 @@ func (tx *Tx) idFree(t kv.Table, k []byte, n, limit int64) (bool, error) {
 		}
 		hi = m
 	}
-	if tx.rd != nil {
-		for _, x := range tx.bulkUserIDs[tx.tableIndex(t)] {
+	for _, bs := range [2]*bulkState{tx.bulk, tx.bulkPrev} {
+		if bs == nil {
+			continue
+		}
+		for _, x := range bs.userIDs[tx.tableIndex(t)] {
 			if x >= n && x < hi {
 				hi = x
 			}
@@ -148,7 +158,7 @@ func (tx *Tx) idFree(t kv.Table, k []byte, n, limit int64) (bool, error) {
 
 func (tx *Tx) exists(t kv.Table, k []byte) (bool, error) {
 	if t == tx.g.t.vertex {
-		if _, ok := tx.known[string(k)]; ok {
+		if tx.known.has(k) {
 			return true, nil
 		}
 		if tx.knownAbsent(k) {
@@ -161,7 +171,7 @@ func (tx *Tx) exists(t kv.Table, k []byte) (bool, error) {
 		case tx.g.t.vertex: // known holds the batch's vertices
 			src = tx.rd
 		case tx.g.t.edge:
-			if _, ok := tx.bulkEdges[string(k)]; ok {
+			if tx.bulk.hasEdge(k) || tx.bulkPrev.hasEdge(k) {
 				return true, nil
 			}
 			src = tx.rd
@@ -178,13 +188,14 @@ func (tx *Tx) exists(t kv.Table, k []byte) (bool, error) {
 }
 
 // prepProps interns keys and normalizes values of creation properties.
-// Null values are skipped.
+// Null values are skipped. The slices returned are valid until the next
+// call.
 func (tx *Tx) prepProps(label *schemaEntry, props []KeyValue, vertex bool) ([]*schemaEntry, []any, error) {
 	if len(props) == 0 {
 		return nil, nil, nil
 	}
-	keys := make([]*schemaEntry, 0, len(props))
-	vals := make([]any, 0, len(props))
+	// The slices are scratch, reused by the next call.
+	keys, vals := tx.pkeys[:0], tx.pvals[:0]
 	// repeated reports whether a key occurs more than once (a few
 	// properties: a quadratic scan allocates nothing; many: a map).
 	var count map[string]int
@@ -227,6 +238,7 @@ func (tx *Tx) prepProps(label *schemaEntry, props []KeyValue, vertex bool) ([]*s
 		keys = append(keys, ke)
 		vals = append(vals, v)
 	}
+	tx.pkeys, tx.pvals = keys, vals
 	return keys, vals, nil
 }
 
@@ -257,6 +269,7 @@ func (tx *Tx) AddVertex(id any, label string, props []KeyValue) (*value.Vertex, 
 		if ke.declared && ke.card == Set && hasValue(row, ke.id, vals[i]) {
 			continue
 		}
+		tx.idsUsed++
 		pid, err := tx.g.nextID(tx.ctx)
 		if err != nil {
 			return nil, err
@@ -267,7 +280,8 @@ func (tx *Tx) AddVertex(id any, label string, props []KeyValue) (*value.Vertex, 
 	if err := tx.putVertex(vk, nil, row); err != nil {
 		return nil, err
 	}
-	if err := tx.set(tx.g.t.labelIdx, labelIndexKey(kindVertex, le.id, vk), nil); err != nil {
+	tx.vbuf = appendLabelIndexKey(tx.vbuf[:0], kindVertex, le.id, vk)
+	if err := tx.set(tx.g.t.labelIdx, tx.vbuf, nil); err != nil {
 		return nil, mapKVErr("storage: add vertex", err)
 	}
 	tx.deltas[statKey{kindVertex, le.id}]++
@@ -286,17 +300,18 @@ func hasValue(row *vertexRow, key uint32, v any) bool {
 
 // putVertex writes a vertex row and moves its index entries from old.
 func (tx *Tx) putVertex(vk []byte, old, row *vertexRow) error {
-	b, err := row.encode()
+	b, err := row.appendTo(tx.vbuf[:0])
 	if err != nil {
 		return fmt.Errorf("storage: encode vertex: %w", err)
 	}
+	defer func() { tx.vbuf = b }()
 	if err := tx.updateIndexes(VertexElement, vk, row.label, vertexVals(old), vertexVals(row)); err != nil {
 		return err
 	}
 	if err := tx.set(tx.g.t.vertex, vk, b); err != nil {
 		return mapKVErr("storage: write vertex", err)
 	}
-	tx.known[string(vk)] = row.label
+	tx.known.put(vk, row.label)
 	return nil
 }
 
@@ -328,14 +343,26 @@ func (tx *Tx) AddEdge(id any, label string, outV, inV any, props []KeyValue) (*v
 	if label == "" {
 		label = defaultEdgeLabel
 	}
-	ok, err := encodeID(outV)
+	// The endpoint and edge keys go in one scratch buffer (the store
+	// copies what it keeps).
+	on, err := normalizeID(outV)
+	var b []byte
+	if err == nil {
+		b, err = appendID(tx.wbuf[:0], on)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: add edge: out-vertex %v: %w", outV, ErrVertexNotFound)
 	}
-	ik, err := encodeID(inV)
+	no := len(b)
+	inN, err := normalizeID(inV)
+	if err == nil {
+		b, err = appendID(b, inN)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: add edge: in-vertex %v: %w", inV, ErrVertexNotFound)
 	}
+	ni := len(b)
+	ok, ik := b[:no:no], b[no:ni:ni]
 	ol, err := tx.endpointLabel(ok, outV)
 	if err != nil {
 		return nil, fmt.Errorf("storage: add edge: out-vertex: %w", err)
@@ -352,26 +379,29 @@ func (tx *Tx) AddEdge(id any, label string, outV, inV any, props []KeyValue) (*v
 	if err != nil {
 		return nil, err
 	}
-	_, ek, err := tx.newID(id, tx.g.t.edge, "edge")
+	nid, b, err := tx.newIDInto(b, id, tx.g.t.edge, "edge")
 	if err != nil {
 		return nil, err
 	}
-	ev := &edgeVal{outLabel: ol, inLabel: il}
+	tx.wbuf = b
+	ek := b[ni:len(b):len(b)]
+	ev := edgeVal{outLabel: ol, inLabel: il, props: tx.eprops[:0]}
 	for i, ke := range keys {
 		ev.props = setProp(ev.props, ke.id, vals[i])
 	}
-	ref := &edgeRef{out: ok, label: le.id, in: ik}
-	if err := tx.putEdgeVal(ref, ek, nil, ev); err != nil {
+	tx.eprops = ev.props
+	ref := edgeRef{out: ok, label: le.id, in: ik}
+	if err := tx.putEdgeVal(&ref, ek, nil, &ev); err != nil {
 		return nil, err // index checks run before any write
 	}
-	if err := tx.set(tx.g.t.edge, ek, ref.encode()); err != nil {
+	if err := tx.set(tx.g.t.edge, ek, ref.appendTo(tx.vbuf[:0])); err != nil {
 		return nil, mapKVErr("storage: add edge", err)
 	}
-	if tx.rd != nil {
-		tx.bulkEdges[string(ek)] = struct{}{}
+	if tx.bulk != nil {
+		tx.bulk.addEdge(ek, id == nil, nid)
 	}
 	tx.deltas[statKey{kindEdge, le.id}]++
-	return tx.g.toEdge(ok, le.id, ik, ek, ev)
+	return tx.g.newEdge(nid, le.id, on, inN, &ev)
 }
 
 // setProp replaces or appends key = v.
@@ -398,25 +428,32 @@ func removeProp(ps []propRow, key uint32) ([]propRow, bool) {
 // the edge_in entry, which is a key only) and moves index entries from old
 // properties.
 func (tx *Tx) putEdgeVal(ref *edgeRef, ek []byte, old, ev *edgeVal) error {
-	b, err := ev.encode()
+	// Value and keys in one scratch buffer (the store copies them).
+	b, err := ev.appendTo(tx.vbuf[:0])
 	if err != nil {
 		return fmt.Errorf("storage: encode edge: %w", err)
 	}
-	var oldVals func(uint32) []any
-	if old != nil {
-		oldVals = edgeVals(old.props)
+	if defs := tx.g.indexesFor(EdgeElement); len(defs) > 0 {
+		var oldVals func(uint32) []any
+		if old != nil {
+			oldVals = edgeVals(old.props)
+		}
+		if err := tx.updateIndexDefs(defs, EdgeElement, ek, ref.label, oldVals, edgeVals(ev.props)); err != nil {
+			return err
+		}
 	}
-	if err := tx.updateIndexes(EdgeElement, ek, ref.label, oldVals, edgeVals(ev.props)); err != nil {
-		return err
-	}
-	if err := tx.set(tx.g.t.edgeOut, adjKey(ref.out, ref.label, ref.in, ek), b); err != nil {
+	nv := len(b)
+	b = appendAdjKey(b, ref.out, ref.label, ref.in, ek)
+	if err := tx.set(tx.g.t.edgeOut, b[nv:], b[:nv]); err != nil {
 		return mapKVErr("storage: write edge", err)
 	}
 	if old == nil {
-		if err := tx.set(tx.g.t.edgeIn, adjKey(ref.in, ref.label, ref.out, ek), nil); err != nil {
+		b = appendAdjKey(b[:nv], ref.in, ref.label, ref.out, ek)
+		if err := tx.set(tx.g.t.edgeIn, b[nv:], nil); err != nil {
 			return mapKVErr("storage: write edge", err)
 		}
 	}
+	tx.vbuf = b
 	return nil
 }
 
@@ -507,6 +544,7 @@ func (tx *Tx) SetVertexProperty(vid any, card Cardinality, id any, key string, v
 	var pk []byte
 	if id == nil {
 		for pk == nil || findVPKey(row, pk) >= 0 {
+			tx.idsUsed++
 			pid, err := tx.g.nextID(tx.ctx)
 			if err != nil {
 				return nil, err
@@ -778,7 +816,7 @@ func (tx *Tx) RemoveVertex(id any) error {
 	if err := tx.del(tx.g.t.labelIdx, labelIndexKey(kindVertex, row.label, vk)); err != nil {
 		return mapKVErr("storage: remove vertex", err)
 	}
-	delete(tx.known, string(vk))
+	tx.known.del(vk)
 	tx.deltas[statKey{kindVertex, row.label}]--
 	return nil
 }

@@ -127,8 +127,14 @@ func (t *txn) Get(tb kv.Table, key []byte) ([]byte, error) {
 		return nil, err
 	}
 	v, err := t.tx.Get(native.TableID(tb.ID), key)
+	if err == native.ErrKeyNotFound {
+		return nil, errNotFound // an existence check's usual answer: no allocation
+	}
 	return v, mapErr(err)
 }
+
+// errNotFound is mapErr(native.ErrKeyNotFound), made once.
+var errNotFound = mapErr(native.ErrKeyNotFound)
 
 func (t *txn) MultiGet(tb kv.Table, keys [][]byte) ([][]byte, error) {
 	if err := t.check(); err != nil {

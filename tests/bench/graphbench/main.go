@@ -27,6 +27,7 @@ import (
 	"github.com/kvtgraph/kvtgraph/index"
 	"github.com/kvtgraph/kvtgraph/native"
 	"github.com/kvtgraph/kvtgraph/storage"
+	"github.com/kvtgraph/kvtgraph/storage/kv"
 )
 
 func main() {
@@ -36,6 +37,8 @@ func main() {
 	seed := flag.Int64("seed", 1, "random seed")
 	backend := flag.String("store", "kvt", "KV store: "+strings.Join(storeNames(), ", "))
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	batch := flag.Int("batch", 0, "bulk-load batch size in KV writes (storage.Options.BulkBatchOps; 0: the default)")
+	layout := flag.Bool("layout", false, "after the measurements, print the engine bytes per edge of each table (a scan of every table)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -50,14 +53,14 @@ func main() {
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*backend, *nv, *ne, *starts, *seed); err != nil {
+	if err := run(*backend, *nv, *ne, *starts, *seed, *batch, *layout); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "graphbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(backend string, nv, ne, starts int, seed int64) error {
+func run(backend string, nv, ne, starts int, seed int64, batch int, layout bool) error {
 	ctx := context.Background()
 	rssBefore := residentBytes()
 	kvs, closeKV, err := openStore(backend)
@@ -65,7 +68,7 @@ func run(backend string, nv, ne, starts int, seed int64) error {
 		return err
 	}
 	defer closeKV()
-	g, err := storage.Open(kvs, storage.Options{})
+	g, err := storage.Open(kvs, storage.Options{BulkBatchOps: batch})
 	if err != nil {
 		return err
 	}
@@ -153,11 +156,87 @@ func run(backend string, nv, ne, starts int, seed int64) error {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("  of which Go heap in use %d MiB, Go heap held from the OS %d MiB\n", ms.HeapInuse>>20, (ms.HeapSys-ms.HeapReleased)>>20)
+	inUse, held, mmapped := cHeap()
+	fmt.Printf("  C heap (malloc) in use %d MiB, held in arenas %d MiB, mmapped blocks %d MiB\n", inUse>>20, held>>20, mmapped>>20)
 	if es, ok := kvs.(interface{ DB() *native.DB }); ok {
 		s := es.DB().Stats()
 		fmt.Printf("  engine: %d live versions (%.2f per edge), %.1f version+leaf bytes/edge, %.1f arena bytes/edge\n",
 			s.LiveVersions, float64(s.LiveVersions)/float64(ne), float64(s.VersionBytes)/float64(ne), float64(s.ArenaBytes)/float64(ne))
+		if layout {
+			return printLayout(ctx, kvs, ne, s.VersionBytes)
+		}
 	}
+	return nil
+}
+
+// printLayout scans every table and splits the engine's version bytes per
+// edge by table: each entry is one version (a 20-byte header, the key and
+// the value, rounded up to 8 bytes by the arena's size classes); what the
+// versions do not account for of Stats.VersionBytes is B+tree leaves
+// (16-byte slots, plus the leaves' unused capacity). It then prints what
+// the same entries would cost with other engine layouts (what-ifs).
+func printLayout(ctx context.Context, kvs kv.Store, ne int, versionBytes uint64) error {
+	tables, err := kvs.ListTables(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := kvs.Begin(ctx, kv.TxOptions{ReadOnly: true, Isolation: kv.Snapshot})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// What-ifs: header bytes and allocation granularity of a version.
+	whatIfs := []struct {
+		name          string
+		header, round uint64
+	}{{"12-byte header", 12, 8}, {"exact-size allocation", 20, 1}, {"12-byte header, exact size", 12, 1}}
+	alt := make([]uint64, len(whatIfs))
+	var total, entries, kvBytes uint64
+	fmt.Printf("  layout (bytes per edge; version = 20 + key + value rounded up to 8):\n")
+	for _, t := range tables {
+		var n, kb, vb, ver uint64
+		visit := func(k, v []byte) bool {
+			n++
+			kb += uint64(len(k))
+			vb += uint64(len(v))
+			ver += (20 + uint64(len(k)+len(v)) + 7) &^ 7
+			for i, w := range whatIfs {
+				alt[i] += (w.header + uint64(len(k)+len(v)) + w.round - 1) / w.round * w.round
+			}
+			return true
+		}
+		if uv, ok := tx.(kv.UnsafeVisitor); ok {
+			err = uv.UnsafeVisit(t, nil, nil, kv.ScanOptions{Limit: 4096}, visit)
+		} else {
+			err = fmt.Errorf("store cannot visit")
+		}
+		if err != nil {
+			return fmt.Errorf("layout of %s: %w", t.Name, err)
+		}
+		if n == 0 {
+			continue
+		}
+		total += ver
+		entries += n
+		kvBytes += kb + vb
+		fmt.Printf("    %-16s %8d entries  key %5.1f B  value %5.1f B  versions %6.1f B/edge\n",
+			t.Name, n, float64(kb)/float64(n), float64(vb)/float64(n), float64(ver)/float64(ne))
+	}
+	if versionBytes <= total {
+		return nil
+	}
+	leaf := versionBytes - total
+	perEdge := func(b uint64) float64 { return float64(b) / float64(ne) }
+	fmt.Printf("    leaves: %.1f B/edge (%.1f B per entry; a full leaf is %.1f B per entry)\n",
+		perEdge(leaf), float64(leaf)/float64(entries), 2184.0/128)
+	fmt.Printf("    of %.1f B/edge: keys and values %.1f, version headers %.1f, rounding %.1f, leaves %.1f\n",
+		perEdge(versionBytes), perEdge(kvBytes), perEdge(20*entries), perEdge(total-kvBytes-20*entries), perEdge(leaf))
+	full := entries * 2184 / 128
+	fmt.Printf("    what-ifs (B/edge): full leaves %.1f", perEdge(total+full))
+	for i, w := range whatIfs {
+		fmt.Printf("; %s %.1f", w.name, perEdge(alt[i]+leaf))
+	}
+	fmt.Printf("; 12-byte header, exact size, full leaves %.1f\n", perEdge(alt[2]+full))
 	return nil
 }
 
