@@ -1,9 +1,8 @@
 package traversal
 
 import (
-	"fmt"
-
 	"github.com/kvtgraph/kvtgraph/storage/value"
+	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
 
 const (
@@ -221,5 +220,8 @@ func javaClass(v any) string {
 }
 
 func javaStr(v any) string {
-	return fmt.Sprint(v)
+	return fn.ToJavaString(v)
 }
+
+// PublicValue implements fn.Internal: a Map.Entry.
+func (e *mapEntry) PublicValue() any { return value.MapEntry{Key: e.k, Value: e.v} }

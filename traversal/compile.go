@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kvtgraph/kvtgraph/storage/value"
+	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
 
 type seInit struct {
@@ -150,7 +151,7 @@ func (c *compiler) sources(ins []value.Instruction) error {
 			}
 			k, ok := args[0].(string)
 			if !ok {
-				return errorf("withSideEffect", "the key must be a String, got %T", args[0])
+				return errorf("withSideEffect", "the key must be a String, got %s", typeName(args[0]))
 			}
 			se := seInit{key: k, val: args[1]}
 			if len(args) > 2 {
@@ -187,7 +188,7 @@ func (c *compiler) sources(ins []value.Instruction) error {
 					}
 				}
 				if !ok {
-					return errorf("withStrategies", "expected a TraversalStrategy, got %T", a)
+					return errorf("withStrategies", "expected a TraversalStrategy, got %s", typeName(a))
 				}
 				if err := c.strategy(s); err != nil {
 					return err
@@ -250,7 +251,7 @@ func (c *compiler) strategy(s value.Strategy) error {
 		v, _ := get("seed")
 		n, ok := toInt64(v)
 		if !ok {
-			return errorf("SeedStrategy", "the seed must be a number, got %T", v)
+			return errorf("SeedStrategy", "the seed must be a number, got %s", typeName(v))
 		}
 		c.src.seed = &n
 	case "OptionsStrategy":
@@ -289,7 +290,7 @@ func (c *compiler) strategy(s value.Strategy) error {
 			}
 			bc, ok := v.(*value.Bytecode)
 			if !ok {
-				return errorf("SubgraphStrategy", "%s must be a traversal, got %T", k, v)
+				return errorf("SubgraphStrategy", "%s must be a traversal, got %s", k, typeName(v))
 			}
 			p, err := c.pipeline(bc, false)
 			if err != nil {
@@ -407,7 +408,7 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 			for _, a := range args {
 				l, ok := a.(string)
 				if !ok {
-					return nil, errorf("as", "labels must be Strings, got %T", a)
+					return nil, errorf("as", "labels must be Strings, got %s", typeName(a))
 				}
 				s.base().labels = append(s.base().labels, l)
 			}
@@ -440,7 +441,7 @@ func (c *compiler) pipeline(bc *value.Bytecode, root bool) (*pipeline, error) {
 			}
 			key, ok := args[0].(string)
 			if !ok {
-				return nil, errorf("with", "the key must be a String, got %T", args[0])
+				return nil, errorf("with", "the key must be a String, got %s", typeName(args[0]))
 			}
 			var val any = true
 			if len(args) > 1 {
@@ -591,7 +592,7 @@ func typeName(v any) string {
 	case *value.Edge:
 		return "Edge"
 	}
-	return fmt.Sprintf("%T", v)
+	return fn.TypeName(v)
 }
 
 func argString(step string, args []any, i int) (string, error) {

@@ -457,6 +457,38 @@ func pubVal(v any) (any, bool) {
 		if changed {
 			return &value.Path{Labels: t.Labels, Objects: objs}, true
 		}
+	case *value.Tree:
+		if t == nil {
+			break
+		}
+		changed := false
+		out := &value.Tree{Branches: make([]value.TreeBranch, len(t.Branches))}
+		for i, b := range t.Branches {
+			k, c1 := pubVal(b.Key)
+			sub, c2 := pubVal(b.Tree)
+			changed = changed || c1 || c2
+			st, _ := sub.(*value.Tree)
+			out.Branches[i] = value.TreeBranch{Key: k, Tree: st}
+		}
+		if changed {
+			return out, true
+		}
+	case *value.BulkSet:
+		changed := false
+		out := &value.BulkSet{Items: make([]value.BulkItem, len(t.Items))}
+		for i, it := range t.Items {
+			p, ch := pubVal(it.Value)
+			changed = changed || ch
+			out.Items[i] = value.BulkItem{Value: p, Bulk: it.Bulk}
+		}
+		if changed {
+			return out, true
+		}
+	case rootStart:
+		// TinkerPop's start placeholder (UnionStep's UNION_STARTER) is
+		// no value: Gremlin Server cannot serialize it either.
+		throwf("union", "a child traversal of g.union() without a start step of its own (such as __.identity() or __.as()) "+
+			"passed on union()'s start placeholder, which is not a value: begin each child with V(), E(), inject() or constant()")
 	}
 	return v, false
 }

@@ -261,7 +261,7 @@ func countAdj(c *compiler, args []any) (step, error) {
 	case "BOTH":
 		dir = storage.Both
 	default:
-		return nil, errorf(OpCountAdj, "the direction must be OUT, IN or BOTH, got %v", args[0])
+		return nil, errorf(OpCountAdj, "the direction must be OUT, IN or BOTH, got %s", javaStr(args[0]))
 	}
 	labels, err := argStrings(OpCountAdj, args[1:])
 	if err != nil {

@@ -139,7 +139,7 @@ func (x *exec) evalFolded(step string, props []foldedProp, t *trav, c *creation)
 		}
 		v, ok := x.argEval("property", p.val, t)
 		if !ok {
-			throwf("property", "The provided traverser does not map to a value for the property %v", k)
+			throwf("property", "The provided traverser does not map to a value for the property %s", javaStr(k))
 		}
 		v = plainValue(v)
 		switch key := k.(type) {

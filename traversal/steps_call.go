@@ -193,7 +193,7 @@ func textSearch(x *exec, params *value.Map) []any {
 		switch typ {
 		case "Vertex", "Edge", "VertexProperty":
 		default:
-			throwf("call", "Type must be one of Vertex/Edge/VertexProperty: %v", v)
+			throwf("call", "Type must be one of Vertex/Edge/VertexProperty: %s", javaStr(v))
 		}
 	}
 	matches := func(v any) bool {

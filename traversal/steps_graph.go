@@ -9,6 +9,13 @@ import (
 // start steps (V, E, inject, addV...) replace it.
 type rootStart struct{}
 
+// GremlinType names the placeholder in error messages (fn.TypeName); in
+// TinkerPop it is a bare java.lang.Object.
+func (rootStart) GremlinType() string { return "Object (the start placeholder of g.union())" }
+
+// String is the placeholder as Java prints an Object, less its hash.
+func (rootStart) String() string { return "java.lang.Object" }
+
 func isRoot(t *trav) bool { _, ok := t.val.(rootStart); return ok }
 
 func (r *stepSet) addGraphSteps() {

@@ -686,11 +686,93 @@ func (s *aggregateStep) add(x *exec, bs *bulkSet, t *trav) {
 		// withSideEffect("x", set): TinkerPop adds into the given Set,
 		// so duplicates collapse.
 		if st, ok := se.val.(*value.Set); ok {
-			st.Add(v)
+			st.Add(detachFrom(v, st))
 			return
 		}
 	}
-	bs.add(v, t.bulk)
+	bs.add(detachFrom(v, bs), t.bulk)
+}
+
+// detachFrom returns v with every reference to the side-effect container
+// c (a *bulkSet or *value.Set) replaced by a copy of c's current
+// contents. cap() and select() hand out the container itself, so
+// cap("x").aggregate("x") would otherwise make x contain itself, and
+// every later walk of it (hashing, comparing, serializing) would recurse
+// forever.
+func detachFrom(v, c any) any {
+	out, _ := detach(v, c)
+	return out
+}
+
+func detach(v, c any) (any, bool) {
+	switch t := v.(type) {
+	case *bulkSet:
+		if b, ok := c.(*bulkSet); ok && b == t {
+			return publicValue(t.list()), true
+		}
+		changed := false
+		out := newBulkSet()
+		for _, k := range t.keys {
+			e, ch := detach(t.vals[k], c)
+			changed = changed || ch
+			out.add(e, t.count[k])
+		}
+		if changed {
+			return out, true
+		}
+	case *value.Set:
+		if st, ok := c.(*value.Set); ok && st == t {
+			return value.NewSet(t.Items()...), true
+		}
+		its, changed := detachAll(t.Items(), c)
+		if changed {
+			return value.NewSet(its...), true
+		}
+	case []any:
+		if its, changed := detachAll(t, c); changed {
+			return its, true
+		}
+	case *value.Map:
+		changed := false
+		out := value.NewMap()
+		for _, e := range t.Entries() {
+			k, ck := detach(e.Key, c)
+			val, cv := detach(e.Value, c)
+			changed = changed || ck || cv
+			out.Put(k, val)
+		}
+		if changed {
+			return out, true
+		}
+	case *mapEntry:
+		k, ck := detach(t.k, c)
+		val, cv := detach(t.v, c)
+		if ck || cv {
+			return &mapEntry{k: k, v: val}, true
+		}
+	case *value.Path:
+		if objs, changed := detachAll(t.Objects, c); changed {
+			return &value.Path{Labels: t.Labels, Objects: objs}, true
+		}
+	}
+	return v, false
+}
+
+func detachAll(vs []any, c any) ([]any, bool) {
+	var out []any
+	for i, e := range vs {
+		d, ch := detach(e, c)
+		if ch && out == nil {
+			out = append(make([]any, 0, len(vs)), vs[:i]...)
+		}
+		if out != nil {
+			out = append(out, d)
+		}
+	}
+	if out == nil {
+		return vs, false
+	}
+	return out, true
 }
 
 func (s *aggregateStep) open(x *exec, in iter) iter {
@@ -789,7 +871,8 @@ func (s *sampleStep) sampleLocal(x *exec, v any) any {
 		return v
 	}
 	orig := append([]any{}, vals...)
-	out := make([]any, 0, s.n)
+	// A negative amount picks nothing, as in TinkerPop.
+	out := make([]any, 0, max(s.n, 0))
 	rng := x.stepRand(s)
 	for int64(len(out)) < s.n {
 		j := int(rng.nextIntN(int32(len(orig))))

@@ -1,7 +1,6 @@
 package traversal
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/kvtgraph/kvtgraph/storage"
@@ -257,7 +256,7 @@ func keyString(k any) string {
 	if e, ok := k.(value.Enum); ok {
 		return e.Name
 	}
-	return fmt.Sprint(k)
+	return javaStr(k)
 }
 
 // validatePropertyKey is ElementHelper.validateProperty's key check.
@@ -286,7 +285,7 @@ func validateLabel(step, l string) error {
 func validateNoOverrides(step string, merge, onCreate *value.Map) error {
 	for _, e := range onCreate.Entries() {
 		if old, ok := merge.Get(e.Key); ok && !fn.Equal(old, e.Value) && value.Key(old) != value.Key(e.Value) {
-			return errorf(step, "option(onCreate) cannot override values from merge() argument: (%s, %v)", keyString(e.Key), e.Value)
+			return errorf(step, "option(onCreate) cannot override values from merge() argument: (%s, %s)", keyString(e.Key), javaStr(e.Value))
 		}
 	}
 	return nil
@@ -553,7 +552,7 @@ func (s *mergeStep) resolveEndpoints(x *exec, t *trav, m *value.Map) {
 				}
 			default:
 				if found && r != nil {
-					throwf("mergeE", "Vertex could not be resolved from mergeE: %v", r)
+					throwf("mergeE", "Vertex could not be resolved from mergeE: %s", javaStr(r))
 				}
 			}
 			if vx == nil {
@@ -605,9 +604,9 @@ func (x *exec) endpointVertex(v any) any {
 	}
 	if len(vs) == 0 {
 		if _, ok := v.(*value.Vertex); ok {
-			throwf("mergeE", "Vertex could not be resolved from mergeE: %v", id)
+			throwf("mergeE", "Vertex could not be resolved from mergeE: %s", javaStr(id))
 		}
-		throwf("mergeE", "Vertex id could not be resolved from mergeE: %v", id)
+		throwf("mergeE", "Vertex id could not be resolved from mergeE: %s", javaStr(id))
 	}
 	return vs[0].ID
 }

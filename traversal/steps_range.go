@@ -189,11 +189,7 @@ func tailLocal(v any, n int64) (any, bool) {
 	if m, ok := v.(*value.Map); ok {
 		es := m.Entries()
 		out := value.NewMap()
-		start := int64(len(es)) - n
-		if start < 0 {
-			start = 0
-		}
-		for _, e := range es[start:] {
+		for _, e := range es[tailStart(len(es), n):] {
 			out.Put(e.Key, e.Value)
 		}
 		return out, true
@@ -202,9 +198,18 @@ func tailLocal(v any, n int64) (any, bool) {
 	if !ok {
 		return v, true
 	}
-	start := int64(len(vals)) - n
-	if start < 0 {
-		start = 0
+	return append([]any{}, vals[tailStart(len(vals), n):]...), true
+}
+
+// tailStart is where the last n of size items start: 0 when n exceeds
+// the size, and size (nothing) when n is negative, as TinkerPop's range
+// from size-n to size selects nothing.
+func tailStart(size int, n int64) int {
+	switch {
+	case n < 0:
+		return size
+	case n >= int64(size):
+		return 0
 	}
-	return append([]any{}, vals[start:]...), true
+	return size - int(n)
 }

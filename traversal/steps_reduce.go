@@ -28,6 +28,9 @@ func (b *bulkSet) add(v any, n int64) {
 	b.count[k] += n
 }
 
+// PublicValue implements fn.Internal: TinkerPop's BulkSet.
+func (b *bulkSet) PublicValue() any { return b.public() }
+
 func (b *bulkSet) list() []any {
 	out := []any{}
 	for _, k := range b.keys {
@@ -408,6 +411,10 @@ type groupAcc struct {
 	counts []int64
 }
 
+// PublicValue implements fn.Internal: a group side-effect not yet
+// finalized shows as an empty map, as publicValue gives it.
+func (g *groupAcc) PublicValue() any { return value.NewMap() }
+
 func (g *groupAcc) add(k any, t *trav, count bool) {
 	if g.idx == nil {
 		g.idx = map[string]int{}
@@ -504,11 +511,21 @@ func (s *groupStep) open(x *exec, in iter) iter {
 		se := x.se[s.sideKey]
 		if se == nil || se.finalize == nil {
 			x.putSE(s.sideKey, g, "")
+			busy := false
 			x.se[s.sideKey].finalize = func(x *exec, v any) any {
-				if ga, ok := v.(*groupAcc); ok {
-					return s.finish(x, ga)
+				ga, ok := v.(*groupAcc)
+				if !ok {
+					return v
 				}
-				return v
+				if busy {
+					// A value traversal of this group() reads the
+					// side-effect it is computing: finishing it would
+					// recurse without end.
+					throwf(s.name, "the side-effect %q cannot be read by the by() traversals of the %s(%q) that computes it", s.sideKey, s.name, s.sideKey)
+				}
+				busy = true
+				defer func() { busy = false }()
+				return s.finish(x, ga)
 			}
 		} else if ga, ok := se.val.(*groupAcc); ok {
 			g = ga

@@ -161,6 +161,13 @@ func (s *repeatStep) open(x *exec, in iter) iter {
 	// leave applies the tests that follow the body to one of its results.
 	leave := func(r *trav) {
 		r = r.clone()
+		if len(r.loops) == 0 || r.loops[len(r.loops)-1].stepID != s.id {
+			// A reducing step in the body (fold, group, count) emits a
+			// fresh traverser, whose loop counter starts again from
+			// zero as in TinkerPop; without one, times() and loops()
+			// would never see it advance and the loop would not end.
+			r.initLoops(s.id, s.loopName)
+		}
 		r.incrLoops()
 		if !s.untilFirst && x.testCond(s.until, r) {
 			r.resetLoops()
@@ -185,6 +192,12 @@ func (s *repeatStep) open(x *exec, in iter) iter {
 				return t
 			}
 			if !frontier.empty() {
+				// An iteration can cost far more than 256 ticks (a
+				// barrier over large values): check for cancellation
+				// at each one.
+				if err := x.ctx.Err(); err != nil {
+					throw(err)
+				}
 				// One iteration: the body sees the whole set at once.
 				for t := frontier.next(); t != nil; t = frontier.next() {
 					body.q.push(t)

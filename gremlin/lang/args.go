@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"strconv"
@@ -366,12 +367,23 @@ func (p *parser) parsePredicate(mt token) (any, error) {
 	return p.predicateChain(&value.P{Operator: mt.text, Values: vals, Text: info.text})
 }
 
+// maxPredicateChain bounds the .and()/.or() links of one predicate: each
+// link nests the predicate one level deeper, and everything that walks a
+// predicate (formatting, planning, evaluation) pays for the depth.
+const maxPredicateChain = 1000
+
 // predicateChain applies .and(P), .or(P) and .negate() suffixes.
 func (p *parser) predicateChain(pr *value.P) (any, error) {
+	links := 0
 	for p.peek().kind == tDot && p.peekAt(1).kind == tIdent {
 		mt := p.peekAt(1)
 		switch mt.text {
 		case "and", "or":
+			if links++; links > maxPredicateChain {
+				return nil, &SyntaxError{Line: mt.line, Column: mt.col,
+					Found:    fmt.Sprintf("a predicate chaining more than %d and()/or() links", maxPredicateChain),
+					Expected: "fewer links (use P.within() for many alternatives)"}
+			}
 			p.next()
 			p.next()
 			args, err := p.parseCallArgs(mt, ctxStep)
@@ -852,6 +864,11 @@ func intLiteral(t token) (any, error) {
 	return n, nil
 }
 
+// MaxDecimalScale bounds the scale of a BigDecimal literal: a value such
+// as 1e99999999m would take minutes to print or compute with, as its
+// digits are spelled out.
+const MaxDecimalScale = 10000
+
 // floatLiteral converts a floating point token: suffix f → float32,
 // d or none → float64, m → BigDecimal; ±Infinity → float64.
 func floatLiteral(t token) (any, error) {
@@ -868,6 +885,10 @@ func floatLiteral(t token) (any, error) {
 		d, err := value.ParseBigDecimal(text[:len(text)-1])
 		if err != nil {
 			return nil, &SyntaxError{Line: t.line, Column: t.col, Found: "'" + t.text + "'", Expected: "a BigDecimal literal"}
+		}
+		if d.Scale > MaxDecimalScale || d.Scale < -MaxDecimalScale {
+			return nil, &SyntaxError{Line: t.line, Column: t.col, Found: "'" + t.text + "'",
+				Expected: fmt.Sprintf("a BigDecimal literal whose exponent keeps its scale within ±%d", MaxDecimalScale)}
 		}
 		return d, nil
 	case 'f', 'F':

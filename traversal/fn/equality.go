@@ -457,6 +457,12 @@ func truncate(s string, n int) string {
 // gremlinTypeName returns the Java simple class name TinkerPop would
 // report for v.
 func gremlinTypeName(v any) string {
+	if in, ok := v.(Internal); ok {
+		v = in.PublicValue()
+	}
+	if n, ok := v.(interface{ GremlinType() string }); ok {
+		return n.GremlinType()
+	}
 	switch x := v.(type) {
 	case nil:
 		return "null"
@@ -498,9 +504,44 @@ func gremlinTypeName(v any) string {
 		return "P"
 	case *big.Int:
 		return "BigInteger"
+	case *value.BulkSet:
+		return "BulkSet"
+	case *value.Tree:
+		return "Tree"
+	case *value.Bytecode:
+		return "Traversal"
+	case *value.Lambda:
+		return "Lambda"
+	case value.Traverser:
+		return "Traverser"
+	case *value.Metrics:
+		return "Metrics"
+	case *value.TraversalMetrics:
+		return "TraversalMetrics"
+	case *value.Strategy:
+		return "TraversalStrategy"
+	case value.Class:
+		return "Class"
+	case value.Binding:
+		return "Binding"
 	}
 	if c, ok := classOf(v); ok {
 		return c.String()
 	}
-	return fmt.Sprintf("%T", v)
+	// Not a Gremlin value: name the Go type without its package path.
+	t := fmt.Sprintf("%T", v)
+	if i := strings.LastIndexByte(t, '.'); i >= 0 {
+		t = t[i+1:]
+	}
+	return t
 }
+
+// Internal is implemented by the traversal engine's internal forms of
+// values (an aggregate's bulk set, a map entry traversing on its own):
+// PublicValue returns the Gremlin value one stands for, which error
+// messages name and print.
+type Internal interface{ PublicValue() any }
+
+// TypeName returns the name of v's Gremlin (Java) type for error
+// messages: String, Integer, ArrayList, Vertex, Property, ...
+func TypeName(v any) string { return gremlinTypeName(v) }

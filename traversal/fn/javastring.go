@@ -51,6 +51,9 @@ func (w *javaWriter) write(v any, depth int) {
 	if v != nil && isNilPointer(v) {
 		v = nil
 	}
+	if in, ok := v.(Internal); ok {
+		v = in.PublicValue()
+	}
 	d := depth + 1
 	switch x := v.(type) {
 	case nil:

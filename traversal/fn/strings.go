@@ -299,6 +299,10 @@ func format(t string, lookup func(string) (any, bool), positional []any) (string
 // ---------------------------------------------------------------------------
 // asNumber() / asBool()
 
+// maxDecimalScale bounds the scale of a BigDecimal that asNumber()
+// parses from a string (gremlin/lang bounds literals alike).
+const maxDecimalScale = 10000
+
 // parseNumber follows AsNumberStep.parseNumber: decimals become Double
 // when the double represents them exactly, else BigDecimal; integers
 // become Int, Long or BigInteger by size. "0x" prefixes are hexadecimal.
@@ -326,6 +330,10 @@ func parseNumber(s string) (any, error) {
 		d, err := value.ParseBigDecimal(t)
 		if err != nil {
 			return nil, bad
+		}
+		if d.Scale > maxDecimalScale || d.Scale < -maxDecimalScale {
+			// Spelling out or computing with 1e999999999 takes minutes.
+			return nil, fmt.Errorf("Can't parse string '%s' as number: its exponent puts it beyond the supported BigDecimal scale of ±%d.", s, maxDecimalScale)
 		}
 		f, _ := d.Rat().Float64()
 		if !math.IsInf(f, 0) {
