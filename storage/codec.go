@@ -99,7 +99,11 @@ func normalizeValue(v any) (any, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("a value of type %T cannot be stored as a property (want a number, string, boolean, date, duration, UUID, char, byte array, list, set or map)", v)
+	name, ok := value.TypeName(v)
+	if !ok {
+		name = fmt.Sprintf("%T", v) // not a Gremlin value: only Go callers can pass one
+	}
+	return nil, fmt.Errorf("a value of type %s cannot be stored as a property (want a number, string, boolean, date, duration, UUID, char, byte array, list, set or map)", name)
 }
 
 // appendValue encodes a normalized value.

@@ -122,18 +122,10 @@ func checkScript(t *testing.T, script string) {
 	}
 	for _, m := range internalMarkers {
 		// A marker the script itself contains may be quoted back.
-		if strings.Contains(msg, m) && !strings.Contains(script, m) && !knownStorageMessage(msg, m) {
+		if strings.Contains(msg, m) && !strings.Contains(script, m) {
 			t.Fatalf("%q: internal error message (contains %q): %s", script, m, msg)
 		}
 	}
-}
-
-// knownStorageMessage tolerates a Go type name in storage's refusal of
-// an unstorable property value ("a value of type *value.Path cannot be
-// stored as a property"): the message is storage's (storage/codec.go),
-// outside this package's reach, and otherwise names the problem.
-func knownStorageMessage(msg, marker string) bool {
-	return (marker == "*value." || marker == "value.Bytecode") && strings.Contains(msg, "cannot be stored as a property")
 }
 
 func runCapped(ctx context.Context, e *Executor, script string) error {

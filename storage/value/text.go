@@ -61,7 +61,7 @@ func (d BigDecimal) JavaString() string {
 	digits := new(big.Int).Abs(d.Unscaled).String()
 	adjusted := -int64(d.Scale) + int64(len(digits)-1)
 	if d.Scale >= 0 && adjusted >= -6 {
-		return d.String()
+		return d.plain()
 	}
 	var sb strings.Builder
 	if d.Unscaled.Sign() < 0 {

@@ -1,6 +1,7 @@
 package value
 
 import (
+	"math/big"
 	"testing"
 	"time"
 )
@@ -77,5 +78,18 @@ func TestDurationText(t *testing.T) {
 		if _, err := ParseDuration(bad); err == nil {
 			t.Errorf("ParseDuration(%q) succeeded", bad)
 		}
+	}
+}
+
+func TestBigDecimalStringIsLinear(t *testing.T) {
+	// A huge scale must neither take quadratic time nor spell out its
+	// zeros: Java's toString switches to scientific notation.
+	d := BigDecimal{Unscaled: big.NewInt(15), Scale: -2_000_000_000}
+	if got := d.String(); got != "1.5E+2000000001" {
+		t.Errorf("String() = %q", got)
+	}
+	d = BigDecimal{Unscaled: big.NewInt(-15), Scale: 2_000_000_000}
+	if got := d.String(); got != "-1.5E-1999999999" {
+		t.Errorf("String() = %q", got)
 	}
 }

@@ -3,6 +3,7 @@ package value
 import (
 	"fmt"
 	"math/big"
+	"strings"
 )
 
 // Go representation of Gremlin values. Scalars use plain Go types wherever
@@ -36,25 +37,24 @@ type BigDecimal struct {
 	Scale    int32
 }
 
-// String renders the decimal as Java's BigDecimal.toString would for
-// non-exponent forms.
-func (d BigDecimal) String() string {
+// String renders the decimal as Java's BigDecimal.toString does (see
+// JavaString).
+func (d BigDecimal) String() string { return d.JavaString() }
+
+// plain renders the decimal without an exponent; JavaString uses it only
+// where that form is short (scale >= 0, at most six leading zeros).
+func (d BigDecimal) plain() string {
 	if d.Unscaled == nil {
 		return "0"
 	}
 	s := new(big.Int).Abs(d.Unscaled).String()
-	neg := d.Unscaled.Sign() < 0
 	if d.Scale > 0 {
-		for len(s) <= int(d.Scale) {
-			s = "0" + s
+		if pad := int(d.Scale) + 1 - len(s); pad > 0 {
+			s = strings.Repeat("0", pad) + s
 		}
 		s = s[:len(s)-int(d.Scale)] + "." + s[len(s)-int(d.Scale):]
-	} else if d.Scale < 0 {
-		for i := int32(0); i < -d.Scale; i++ {
-			s += "0"
-		}
 	}
-	if neg {
+	if d.Unscaled.Sign() < 0 {
 		s = "-" + s
 	}
 	return s

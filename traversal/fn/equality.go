@@ -3,7 +3,6 @@ package fn
 import (
 	"bytes"
 	"fmt"
-	"math/big"
 	"reflect"
 	"slices"
 	"strings"
@@ -463,67 +462,8 @@ func gremlinTypeName(v any) string {
 	if n, ok := v.(interface{ GremlinType() string }); ok {
 		return n.GremlinType()
 	}
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "Boolean"
-	case string:
-		return "String"
-	case time.Time:
-		return "OffsetDateTime"
-	case time.Duration:
-		return "Duration"
-	case uuid.UUID:
-		return "UUID"
-	case value.Char:
-		return "Character"
-	case []byte:
-		return "ByteBuffer"
-	case []any:
-		return "ArrayList"
-	case *value.Set:
-		return "LinkedHashSet"
-	case *value.Map:
-		return "LinkedHashMap"
-	case value.MapEntry, *value.MapEntry:
-		return "Map.Entry"
-	case *value.Vertex:
-		return "Vertex"
-	case *value.Edge:
-		return "Edge"
-	case *value.VertexProperty:
-		return "VertexProperty"
-	case *value.Property:
-		return "Property"
-	case *value.Path:
-		return "Path"
-	case value.Enum:
-		return x.Type
-	case *value.P:
-		return "P"
-	case *big.Int:
-		return "BigInteger"
-	case *value.BulkSet:
-		return "BulkSet"
-	case *value.Tree:
-		return "Tree"
-	case *value.Bytecode:
-		return "Traversal"
-	case *value.Lambda:
-		return "Lambda"
-	case value.Traverser:
-		return "Traverser"
-	case *value.Metrics:
-		return "Metrics"
-	case *value.TraversalMetrics:
-		return "TraversalMetrics"
-	case *value.Strategy:
-		return "TraversalStrategy"
-	case value.Class:
-		return "Class"
-	case value.Binding:
-		return "Binding"
+	if n, ok := value.TypeName(v); ok {
+		return n
 	}
 	if c, ok := classOf(v); ok {
 		return c.String()
