@@ -57,3 +57,26 @@ func TestLayering(t *testing.T) {
 		t.Fatalf("layering check saw only %d packages; go list output was %q", checked, out)
 	}
 }
+
+// TestServerLeavesTestOnlyPackagesOut fails when the server binary links a
+// package meant only for tests: the in-memory reference store, the KV
+// conformance suite or the test fixtures. The server always runs on KVT.
+func TestServerLeavesTestOnlyPackagesOut(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/kvtgraph/kvtgraph/cmd/kvtgraph").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 10 {
+		t.Fatalf("go list -deps printed only %q", out)
+	}
+	for _, d := range deps {
+		switch d {
+		case "github.com/kvtgraph/kvtgraph/storage/kv/memkv",
+			"github.com/kvtgraph/kvtgraph/storage/kv/kvtest",
+			"github.com/kvtgraph/kvtgraph/storage/graphtest",
+			"testing":
+			t.Errorf("cmd/kvtgraph links %s, a package meant only for tests", d)
+		}
+	}
+}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/kvtgraph/kvtgraph/storage"
-	"github.com/kvtgraph/kvtgraph/storage/kv/memkv"
+	"github.com/kvtgraph/kvtgraph/storage/graphtest"
 	"github.com/kvtgraph/kvtgraph/storage/value"
 )
 
@@ -33,47 +33,8 @@ func (x *bcb) src(op string, args ...any) *bcb {
 
 func T(name string) value.Enum { return value.Enum{Type: "T", Name: name} }
 
-// modern builds TinkerPop's modern graph with int32 ids.
-func modern(t *testing.T) storage.GraphTx {
-	t.Helper()
-	g, err := storage.Open(memkv.New(memkv.Options{}), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := g.Begin(context.Background(), storage.TxOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vs := []struct {
-		id    int32
-		label string
-		props []storage.KeyValue
-	}{
-		{1, "person", []storage.KeyValue{{Key: "name", Value: "marko"}, {Key: "age", Value: int32(29)}}},
-		{2, "person", []storage.KeyValue{{Key: "name", Value: "vadas"}, {Key: "age", Value: int32(27)}}},
-		{3, "software", []storage.KeyValue{{Key: "name", Value: "lop"}, {Key: "lang", Value: "java"}}},
-		{4, "person", []storage.KeyValue{{Key: "name", Value: "josh"}, {Key: "age", Value: int32(32)}}},
-		{5, "software", []storage.KeyValue{{Key: "name", Value: "ripple"}, {Key: "lang", Value: "java"}}},
-		{6, "person", []storage.KeyValue{{Key: "name", Value: "peter"}, {Key: "age", Value: int32(35)}}},
-	}
-	for _, v := range vs {
-		if _, err := tx.AddVertex(v.id, v.label, v.props); err != nil {
-			t.Fatal(err)
-		}
-	}
-	es := []struct {
-		id, out, in int32
-		label       string
-		w           float64
-	}{{7, 1, 2, "knows", 0.5}, {8, 1, 4, "knows", 1.0}, {9, 1, 3, "created", 0.4},
-		{10, 4, 5, "created", 1.0}, {11, 4, 3, "created", 0.4}, {12, 6, 3, "created", 0.2}}
-	for _, e := range es {
-		if _, err := tx.AddEdge(e.id, e.label, e.out, e.in, []storage.KeyValue{{Key: "weight", Value: e.w}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return tx
-}
+// modern builds TinkerPop's modern graph with int32 ids (uncommitted).
+func modern(t *testing.T) storage.GraphTx { return graphtest.ModernTx(t) }
 
 // testEngine compiles the tests' traversals: the Gremlin steps and the
 // planner's access steps, io() disabled.

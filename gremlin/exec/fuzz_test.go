@@ -17,7 +17,7 @@ import (
 	gio "github.com/kvtgraph/kvtgraph/gremlin/io"
 	"github.com/kvtgraph/kvtgraph/gremlin/server"
 	"github.com/kvtgraph/kvtgraph/storage"
-	"github.com/kvtgraph/kvtgraph/storage/kv/memkv"
+	"github.com/kvtgraph/kvtgraph/storage/graphtest"
 )
 
 // The fuzz target and the regression table run a script against a fresh
@@ -42,48 +42,7 @@ var internalMarkers = []string{
 }
 
 // fuzzModern opens a memkv graph holding TinkerPop's modern graph.
-func fuzzModern(tb testing.TB) *storage.Graph {
-	tb.Helper()
-	g, err := storage.Open(memkv.New(memkv.Options{}), storage.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tx, err := g.Begin(context.Background(), storage.TxOptions{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	vs := []struct {
-		id    int32
-		label string
-		k2    string
-		v2    any
-		name  string
-	}{
-		{1, "person", "age", int32(29), "marko"}, {2, "person", "age", int32(27), "vadas"},
-		{3, "software", "lang", "java", "lop"}, {4, "person", "age", int32(32), "josh"},
-		{5, "software", "lang", "java", "ripple"}, {6, "person", "age", int32(35), "peter"},
-	}
-	for _, v := range vs {
-		if _, err := tx.AddVertex(v.id, v.label, []storage.KeyValue{{Key: "name", Value: v.name}, {Key: v.k2, Value: v.v2}}); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	es := []struct {
-		id, out, in int32
-		label       string
-		w           float64
-	}{{7, 1, 2, "knows", 0.5}, {8, 1, 4, "knows", 1.0}, {9, 1, 3, "created", 0.4},
-		{10, 4, 5, "created", 1.0}, {11, 4, 3, "created", 0.4}, {12, 6, 3, "created", 0.2}}
-	for _, e := range es {
-		if _, err := tx.AddEdge(e.id, e.label, e.out, e.in, []storage.KeyValue{{Key: "weight", Value: e.w}}); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		tb.Fatal(err)
-	}
-	return g
-}
+func fuzzModern(tb testing.TB) *storage.Graph { return graphtest.Modern(tb) }
 
 // checkScript runs script on a fresh modern graph and reports a panic, a
 // hang, or a bad error message.
