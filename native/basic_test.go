@@ -331,6 +331,74 @@ func TestMultiGetAndBatch(t *testing.T) {
 	}
 }
 
+// TestMultiGetResultSizes reads batches whose results are far larger, then
+// far smaller, than the binding's buffer guess (learned from the previous
+// call): the engine returns oversized results in a buffer of its own, in
+// the same call, so every read must still be exact, for both table kinds,
+// one-shot and in a transaction.
+func TestMultiGetResultSizes(t *testing.T) {
+	db := openMem(t)
+	for _, m := range []PartitionMethod{Range, Hash} {
+		tb := mustTable(t, db, "t"+m.String(), m)
+		size := func(i int) int { return []int{0, 3, 700, 9000}[i%4] * (i % 3) }
+		err := db.Update(func(tx *Tx) error {
+			for i := 0; i < 300; i++ {
+				if i%5 == 4 {
+					continue // absent
+				}
+				if err := tx.Set(tb, k(i), bytes.Repeat([]byte{byte(i)}, size(i))); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := func(name string, keys []int, res [][]byte) {
+			t.Helper()
+			for j, i := range keys {
+				if i%5 == 4 {
+					if res[j] != nil {
+						t.Fatalf("%s %v: key %d should be absent", name, m, i)
+					}
+					continue
+				}
+				if res[j] == nil || !bytes.Equal(res[j], bytes.Repeat([]byte{byte(i)}, size(i))) {
+					t.Fatalf("%s %v: key %d = %d bytes, want %d", name, m, i, len(res[j]), size(i))
+				}
+			}
+		}
+		for round, ks := range [][]int{
+			{3, 7, 11, 2, 4},               // small and absent values
+			{6, 10, 14, 18, 22, 26, 30, 1}, // large ones: past the guess
+			{0, 4, 8, 9, 12},               // small again: the guess is now large
+			{},
+		} {
+			keys := make([][]byte, len(ks))
+			for j, i := range ks {
+				keys[j] = k(i)
+			}
+			res, err := db.MultiGet(tb, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(fmt.Sprintf("one-shot round %d", round), ks, res)
+			err = db.View(func(tx *Tx) error {
+				res, err := tx.MultiGet(tb, keys)
+				if err != nil {
+					return err
+				}
+				check(fmt.Sprintf("tx round %d", round), ks, res)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 func collect(t *testing.T, scan func(cont []byte) (*Page, error)) (keys []string, pages int) {
 	t.Helper()
 	var cont []byte

@@ -54,6 +54,16 @@ func status(s C.kvt_status) (int, string) {
 	return int(s.code), msg
 }
 
+// result converts a kvt_result and frees its message.
+func result(r C.kvt_result) (int, string) {
+	var msg string
+	if r.msg != nil {
+		msg = C.GoString(r.msg)
+		C.kvt_free(unsafe.Pointer(r.msg))
+	}
+	return int(r.code), msg
+}
+
 // takeOwned copies and frees a kvt_owned_buf.
 func takeOwned(b C.kvt_owned_buf) []byte {
 	if b.data == nil {
@@ -100,21 +110,24 @@ func cStats(h cdb) Stats {
 	var s C.kvt_stats
 	C.kvt_stats_get(h, &s)
 	return Stats{
-		LastCommitTS:   uint64(s.last_commit_ts),
-		VisibleTS:      uint64(s.visible_ts),
-		GCHorizon:      uint64(s.gc_horizon),
-		OldestSnapshot: uint64(s.oldest_snapshot),
-		ActiveTxs:      uint64(s.active_txs),
-		LiveVersions:   uint64(s.live_versions),
-		VersionBytes:   uint64(s.version_bytes),
-		ArenaBytes:     uint64(s.arena_bytes),
-		Commits:        uint64(s.commits),
-		Conflicts:      uint64(s.conflicts),
-		Checkpoints:    uint64(s.checkpoints),
-		GCSweeps:       uint64(s.gc_sweeps),
-		VersionsFreed:  uint64(s.versions_freed),
-		WALSyncs:       uint64(s.wal_syncs),
-		WALBytes:       uint64(s.wal_bytes),
+		LastCommitTS:    uint64(s.last_commit_ts),
+		VisibleTS:       uint64(s.visible_ts),
+		GCHorizon:       uint64(s.gc_horizon),
+		OldestSnapshot:  uint64(s.oldest_snapshot),
+		ActiveTxs:       uint64(s.active_txs),
+		LiveVersions:    uint64(s.live_versions),
+		VersionBytes:    uint64(s.version_bytes),
+		ArenaBytes:      uint64(s.arena_bytes),
+		Commits:         uint64(s.commits),
+		Conflicts:       uint64(s.conflicts),
+		Checkpoints:     uint64(s.checkpoints),
+		GCSweeps:        uint64(s.gc_sweeps),
+		VersionsFreed:   uint64(s.versions_freed),
+		WALSyncs:        uint64(s.wal_syncs),
+		WALBytes:        uint64(s.wal_bytes),
+		Relocated:       uint64(s.versions_relocated),
+		LeavesRelocated: uint64(s.leaves_relocated),
+		ArenaReleased:   uint64(s.arena_released),
 	}
 }
 
@@ -135,14 +148,12 @@ func cListTables(h cdb) ([]byte, int, string) {
 }
 
 func cBegin(h cdb, iso Isolation, readOnly bool) (ctx, uint64) {
-	var t *C.kvt_tx
-	var snap C.uint64_t
 	ro := C.int32_t(0)
 	if readOnly {
 		ro = 1
 	}
-	status(C.kvt_begin(h, C.int32_t(iso), ro, &t, &snap))
-	return t, uint64(snap)
+	r := C.kvt_begin(h, C.int32_t(iso), ro)
+	return r.tx, uint64(r.snapshot_ts)
 }
 
 func cTxApply(t ctx, batch []byte) (int, string) {
@@ -152,27 +163,36 @@ func cTxApply(t ctx, batch []byte) (int, string) {
 // cGet reads into out; n is the value length (which may exceed len(out) when
 // the code is codeBufferTooSmall). t == nil means a one-shot read on h.
 func cGet(h cdb, t ctx, batch []byte, table TableID, key, out []byte) (int, int, string) {
-	var n C.size_t
-	var s C.kvt_status
+	var r C.kvt_result
 	if t != nil {
-		s = C.kvt_tx_get(t, borrow(batch), C.uint32_t(table), borrow(key), outPtr(out), C.size_t(len(out)), &n)
+		r = C.kvt_tx_get(t, borrow(batch), C.uint32_t(table), borrow(key), outPtr(out), C.size_t(len(out)))
 	} else {
-		s = C.kvt_get(h, C.uint32_t(table), borrow(key), outPtr(out), C.size_t(len(out)), &n)
+		r = C.kvt_get(h, C.uint32_t(table), borrow(key), outPtr(out), C.size_t(len(out)))
 	}
-	code, msg := status(s)
-	return int(n), code, msg
+	code, msg := result(r)
+	return int(r.n), code, msg
 }
 
-func cMultiGet(h cdb, t ctx, batch []byte, table TableID, keys, out []byte) (int, int, string) {
-	var n C.size_t
-	var s C.kvt_status
+// cMultiGet returns the encoded results: out[:n] when they fit in out, else
+// a Go copy of the engine's buffer (freed here).
+func cMultiGet(h cdb, t ctx, batch []byte, table TableID, keys, out []byte) ([]byte, int, string) {
+	var r C.kvt_result
 	if t != nil {
-		s = C.kvt_tx_multiget(t, borrow(batch), C.uint32_t(table), borrow(keys), outPtr(out), C.size_t(len(out)), &n)
+		r = C.kvt_tx_multiget(t, borrow(batch), C.uint32_t(table), borrow(keys), outPtr(out), C.size_t(len(out)))
 	} else {
-		s = C.kvt_multiget(h, C.uint32_t(table), borrow(keys), outPtr(out), C.size_t(len(out)), &n)
+		r = C.kvt_multiget(h, C.uint32_t(table), borrow(keys), outPtr(out), C.size_t(len(out)))
 	}
-	code, msg := status(s)
-	return int(n), code, msg
+	if r.owned != nil {
+		res := C.GoBytes(unsafe.Pointer(r.owned), C.int(r.n))
+		C.kvt_free(unsafe.Pointer(r.owned))
+		code, msg := result(r)
+		return res, code, msg
+	}
+	code, msg := result(r)
+	if code != codeOK {
+		return nil, code, msg
+	}
+	return out[:r.n], code, msg
 }
 
 type scanResult struct {
@@ -182,8 +202,6 @@ type scanResult struct {
 }
 
 func cScan(h cdb, t ctx, batch []byte, table TableID, start, end []byte, endInf bool, limit int, reverse bool, out []byte) (scanResult, int, string) {
-	var used C.size_t
-	var count, more C.int32_t
 	inf, rev := C.int32_t(0), C.int32_t(0)
 	if endInf {
 		inf = 1
@@ -191,16 +209,16 @@ func cScan(h cdb, t ctx, batch []byte, table TableID, start, end []byte, endInf 
 	if reverse {
 		rev = 1
 	}
-	var s C.kvt_status
+	var r C.kvt_result
 	if t != nil {
-		s = C.kvt_tx_scan(t, borrow(batch), C.uint32_t(table), borrow(start), borrow(end), inf, C.int32_t(limit), rev,
-			outPtr(out), C.size_t(len(out)), &used, &count, &more)
+		r = C.kvt_tx_scan(t, borrow(batch), C.uint32_t(table), borrow(start), borrow(end), inf, C.int32_t(limit), rev,
+			outPtr(out), C.size_t(len(out)))
 	} else {
-		s = C.kvt_scan(h, C.uint32_t(table), borrow(start), borrow(end), inf, C.int32_t(limit), rev,
-			outPtr(out), C.size_t(len(out)), &used, &count, &more)
+		r = C.kvt_scan(h, C.uint32_t(table), borrow(start), borrow(end), inf, C.int32_t(limit), rev,
+			outPtr(out), C.size_t(len(out)))
 	}
-	code, msg := status(s)
-	return scanResult{used: int(used), count: int(count), more: more != 0}, code, msg
+	code, msg := result(r)
+	return scanResult{used: int(r.n), count: int(r.count), more: r.flag != 0}, code, msg
 }
 
 // cCountRanges counts the keys of each encoded range into counts (one call
@@ -226,10 +244,9 @@ func cTxBatch(t ctx, ops []byte) ([]byte, int, string) {
 }
 
 func cTxCommit(t ctx, batch []byte) (uint64, bool, int, string) {
-	var ts C.uint64_t
-	var wait C.int32_t
-	code, msg := status(C.kvt_tx_commit(t, borrow(batch), &ts, &wait))
-	return uint64(ts), wait != 0, code, msg
+	r := C.kvt_tx_commit(t, borrow(batch))
+	code, msg := result(r)
+	return uint64(r.n), r.flag != 0, code, msg
 }
 
 func cWaitDurable(h cdb, known uint64) (uint64, int, string) {

@@ -119,6 +119,15 @@ type Stats struct {
 	VersionsFreed  uint64
 	WALSyncs       uint64
 	WALBytes       uint64
+	// Relocated counts versions the sweeps moved next to their neighbours in
+	// key order (LeavesRelocated the B+tree leaves moved with them); see
+	// "Garbage collection, relocation and long readers" in the package
+	// documentation.
+	Relocated       uint64
+	LeavesRelocated uint64
+	// ArenaReleased counts bytes of emptied allocator chunks given back to
+	// the OS.
+	ArenaReleased uint64
 }
 
 // DB is an open KVT engine. All methods are safe for concurrent use.
@@ -134,6 +143,7 @@ type DB struct {
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	dur    durability
+	mgHint atomic.Int64 // result bytes per key of the last MultiGet (buffer size guess)
 }
 
 // durability tracks the engine's durable commit timestamp on the Go side, so
@@ -462,16 +472,29 @@ func (db *DB) checkTable(id TableID) error {
 }
 
 // Get is a one-shot read of the newest committed value, outside any
-// transaction. It returns a copy the caller owns.
+// transaction. It returns a copy the caller owns (allocated per call;
+// GetAppend reads into a buffer the caller supplies).
 func (db *DB) Get(table TableID, key []byte) ([]byte, error) {
-	if err := checkKey(key); err != nil {
+	v, err := db.GetAppend(make([]byte, 0, 128), table, key)
+	if err != nil {
 		return nil, err
+	}
+	return v[:len(v):len(v)], nil
+}
+
+// GetAppend is a one-shot read that appends the newest committed value of
+// key to dst, with the buffer contract of Tx.GetAppend: no allocation when
+// dst has room for the value, and the engine never keeps dst.
+func (db *DB) GetAppend(dst []byte, table TableID, key []byte) ([]byte, error) {
+	if err := checkKey(key); err != nil {
+		return dst, err
 	}
 	if err := db.enter(); err != nil {
-		return nil, err
+		return dst, err
 	}
-	defer db.mu.RUnlock()
-	return getLoop(db.c, nil, nil, table, key, 128)
+	v, err := getAppend(db.c, nil, nil, table, key, dst)
+	db.mu.RUnlock()
+	return v, err
 }
 
 // MultiGet is a one-shot read of several keys at one snapshot. A nil entry in
@@ -485,7 +508,7 @@ func (db *DB) MultiGet(table TableID, keys [][]byte) ([][]byte, error) {
 		return nil, err
 	}
 	defer db.mu.RUnlock()
-	return multiGetLoop(db.c, nil, nil, table, enc, len(keys))
+	return multiGet(db.c, nil, nil, table, enc, len(keys), &db.mgHint)
 }
 
 // CountRanges is a one-shot Tx.CountRanges at the newest snapshot.

@@ -10,6 +10,11 @@
  *                       semantics: free msg with kvt_free when non-NULL).
  *   char* out, cap      an output buffer owned by the caller; the engine
  *                       writes at most cap bytes during the call.
+ *   kvt_result          a kvt_status plus the call's scalar outputs, returned
+ *                       by value: the hot calls (get, multiget, scan, begin,
+ *                       commit) take no out-pointers, because every pointer a
+ *                       Go caller passes to C escapes to the Go heap (one
+ *                       allocation per out-parameter per call).
  *
  * Handles (kvt_db*, kvt_tx*) are opaque engine pointers. A kvt_tx* is freed by
  * kvt_tx_commit or kvt_tx_rollback (always, whatever the outcome) and by
@@ -58,6 +63,9 @@ enum {
   KVT_INTERNAL = 15
 };
 
+typedef struct kvt_db kvt_db;
+typedef struct kvt_tx kvt_tx;
+
 enum { KVT_SYNC_ALWAYS = 0, KVT_SYNC_INTERVAL = 1, KVT_SYNC_OFF = 2 };
 enum { KVT_METHOD_HASH = 1, KVT_METHOD_RANGE = 2 };
 enum { KVT_SERIALIZABLE = 0, KVT_SNAPSHOT = 1 };
@@ -67,6 +75,24 @@ typedef struct {
   int32_t code;
   char* msg; /* owned by the caller when non-NULL: kvt_free */
 } kvt_status;
+
+/* Status and scalar outputs of one call; which fields are set is said at
+ * each function. msg as in kvt_status. */
+typedef struct {
+  int32_t code;
+  int32_t flag;  /* scan: entries remain; commit: caller must wait for durability */
+  char* msg;
+  uint64_t n;    /* get: value length; multiget: bytes of results; scan: bytes used or needed;
+                    commit: commit ts */
+  int64_t count; /* scan: entries written */
+  char* owned;   /* multiget: the results, when they did not fit in out (kvt_owned_buf
+                    semantics: the caller frees it with kvt_free) */
+} kvt_result;
+
+typedef struct {
+  kvt_tx* tx;
+  uint64_t snapshot_ts;
+} kvt_begin_result;
 
 typedef struct {
   const char* data;
@@ -104,10 +130,10 @@ typedef struct {
   uint64_t versions_freed;
   uint64_t wal_syncs;
   uint64_t wal_bytes;
+  uint64_t versions_relocated; /* versions moved into key order by sweeps */
+  uint64_t leaves_relocated;
+  uint64_t arena_released; /* bytes of emptied arena chunks returned to the OS */
 } kvt_stats;
-
-typedef struct kvt_db kvt_db;
-typedef struct kvt_tx kvt_tx;
 
 /* dir.len == 0 opens an in-memory engine. */
 kvt_status kvt_open(kvt_borrowed_slice dir, const kvt_options* opts, kvt_db** out);
@@ -122,19 +148,24 @@ kvt_status kvt_create_table(kvt_db* db, kvt_borrowed_slice name, int32_t method,
 kvt_status kvt_drop_table(kvt_db* db, kvt_borrowed_slice name);
 kvt_status kvt_list_tables(kvt_db* db, kvt_owned_buf* out);
 
-kvt_status kvt_begin(kvt_db* db, int32_t isolation, int32_t read_only, kvt_tx** out, uint64_t* snapshot_ts);
+kvt_begin_result kvt_begin(kvt_db* db, int32_t isolation, int32_t read_only);
 /* Every tx read call first applies the pending write batch (may be empty). */
 kvt_status kvt_tx_apply(kvt_tx* tx, kvt_borrowed_slice batch);
-kvt_status kvt_tx_get(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice key,
-                      char* out, size_t cap, size_t* vlen);
-kvt_status kvt_tx_multiget(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice keys,
-                           char* out, size_t cap, size_t* used);
+/* Reads key's value into out: n = value length (also on
+ * KVT_BUFFER_TOO_SMALL, when it exceeds cap; nothing is written then). */
+kvt_result kvt_tx_get(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice key, char* out,
+                      size_t cap);
+/* Looks up every key at once (one snapshot) and writes the results, n bytes:
+ * into out when they fit in cap, else into an engine-allocated buffer
+ * returned in owned (out's contents are then undefined). */
+kvt_result kvt_tx_multiget(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice keys, char* out,
+                           size_t cap);
 /* Scans [start, end) (end_inf: no upper bound). Writes at most limit entries
- * that fit in cap; *more is 1 when entries remain after the last one written.
- * KVT_BUFFER_TOO_SMALL with *used = bytes needed when not even one fits. */
-kvt_status kvt_tx_scan(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice start,
-                       kvt_borrowed_slice end, int32_t end_inf, int32_t limit, int32_t reverse, char* out,
-                       size_t cap, size_t* used, int32_t* count, int32_t* more);
+ * that fit in cap: n = bytes used, count = entries, flag = 1 when entries
+ * remain after the last one written. KVT_BUFFER_TOO_SMALL with n = bytes
+ * needed when not even one fits. */
+kvt_result kvt_tx_scan(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice start,
+                       kvt_borrowed_slice end, int32_t end_inf, int32_t limit, int32_t reverse, char* out, size_t cap);
 /* Counts the visible keys (with the transaction's own writes) in each range
  * of a packed range list, writing n counts to the caller's counts array: one
  * call for many ranges. Counted ranges are reads (validated at commit like a
@@ -142,24 +173,23 @@ kvt_status kvt_tx_scan(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt
 kvt_status kvt_tx_count_ranges(kvt_tx* tx, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice ranges,
                                int64_t* counts, size_t n);
 kvt_status kvt_tx_batch(kvt_tx* tx, kvt_borrowed_slice ops, kvt_owned_buf* results);
-/* Frees tx whatever the outcome. When *wait_durable is set on success (sync
- * mode always), the commit is installed but neither durable nor visible yet:
- * the caller must not report it before kvt_wait_durable says durable >= ts.
- * (Waiting is left to the caller so that one thread can wait for many.) */
-kvt_status kvt_tx_commit(kvt_tx* tx, kvt_borrowed_slice batch, uint64_t* commit_ts, int32_t* wait_durable);
+/* Frees tx whatever the outcome. n = commit timestamp. When flag is set on
+ * success (sync mode always), the commit is installed but neither durable
+ * nor visible yet: the caller must not report it before kvt_wait_durable
+ * says durable >= ts. (Waiting is left to the caller so that one thread can
+ * wait for many.) */
+kvt_result kvt_tx_commit(kvt_tx* tx, kvt_borrowed_slice batch);
 /* Blocks until the durable commit timestamp exceeds known (or the log
  * failed: KVT_IO) and returns it in *durable_ts. */
 kvt_status kvt_wait_durable(kvt_db* db, uint64_t known, uint64_t* durable_ts);
 void kvt_tx_rollback(kvt_tx* tx);
 
 /* One-shot reads at the newest visible snapshot, outside any transaction. */
-kvt_status kvt_get(kvt_db* db, uint32_t table, kvt_borrowed_slice key, char* out, size_t cap, size_t* vlen);
-kvt_status kvt_multiget(kvt_db* db, uint32_t table, kvt_borrowed_slice keys, char* out, size_t cap,
-                        size_t* used);
+kvt_result kvt_get(kvt_db* db, uint32_t table, kvt_borrowed_slice key, char* out, size_t cap);
+kvt_result kvt_multiget(kvt_db* db, uint32_t table, kvt_borrowed_slice keys, char* out, size_t cap);
 kvt_status kvt_count_ranges(kvt_db* db, uint32_t table, kvt_borrowed_slice ranges, int64_t* counts, size_t n);
-kvt_status kvt_scan(kvt_db* db, uint32_t table, kvt_borrowed_slice start, kvt_borrowed_slice end,
-                    int32_t end_inf, int32_t limit, int32_t reverse, char* out, size_t cap, size_t* used,
-                    int32_t* count, int32_t* more);
+kvt_result kvt_scan(kvt_db* db, uint32_t table, kvt_borrowed_slice start, kvt_borrowed_slice end,
+                    int32_t end_inf, int32_t limit, int32_t reverse, char* out, size_t cap);
 
 kvt_status kvt_checkpoint(kvt_db* db);
 kvt_status kvt_gc(kvt_db* db);

@@ -721,6 +721,8 @@ Status checkpoint(DB* db) {
 
 void maintenance_loop(DB* db) {
   uint64_t last_trim_commits = 0;
+  uint64_t seen_inserts = 0;
+  uint64_t horizon_before = 0;  // the GC horizon one GCInterval ago
   std::unique_lock<std::mutex> lk(db->maint_mu);
   while (!db->maint_stop) {
     db->maint_cv.wait_for(lk, std::chrono::milliseconds(50));
@@ -740,7 +742,9 @@ void maintenance_loop(DB* db) {
       }
     }
     if (now - db->last_gc >= std::chrono::milliseconds(db->opts.gc_interval_ms)) {
-      if (db->garbage_hint.load() > 0) gc_sweep(db);
+      uint64_t stable = horizon_before;
+      horizon_before = db->compute_horizon();
+      if (sweep_due(db, &seen_inserts)) gc_sweep(db, stable);
       db->last_gc = now;
       // Large transactions leave freed write sets and log buffers in the C
       // heap; give them back to the OS when there was activity.

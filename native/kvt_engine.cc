@@ -2,8 +2,10 @@
 // the C interface of the KVT engine. Durability lives in kvt_durable.cc.
 #include <algorithm>
 #include <cstdio>
+#include <cstddef>
 #include <cstdlib>
 #include <malloc.h>
+#include <sys/mman.h>
 
 #include "kvt_internal.h"
 
@@ -74,11 +76,48 @@ uint32_t crc32c(const char* data, size_t n) {
 // ---------------------------------------------------------------- arena
 
 Arena::~Arena() {
-  for (char* c : chunks_) ::free(c);
+  for (char* c : chunks_) ::munmap(c, kChunk);
+}
+
+void Arena::new_chunk_locked() {
+  // Keep the tail of the old chunk usable: on the free list of its size
+  // class, in blocks of at most kMaxSmall (a run may leave a long tail).
+  while (left_ >= 8) {
+    size_t piece = left_ < kMaxSmall ? left_ : kMaxSmall;
+    push_locked(cur_, piece);
+    cur_ += piece;
+    left_ -= piece;
+  }
+  // Map twice the size and trim, for a 2 MiB-aligned chunk.
+  void* m = ::mmap(nullptr, 2 * kChunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) abort();
+  uintptr_t base = reinterpret_cast<uintptr_t>(m);
+  uintptr_t al = (base + kChunk - 1) & ~(uintptr_t(kChunk) - 1);
+  if (al > base) ::munmap(m, al - base);
+  if (al + kChunk < base + 2 * kChunk) ::munmap(reinterpret_cast<void*>(al + kChunk), base + 2 * kChunk - al - kChunk);
+  char* c = reinterpret_cast<char*>(al);
+#ifdef MADV_HUGEPAGE
+  ::madvise(c, kChunk, MADV_HUGEPAGE);
+#endif
+  ChunkHdr* h = reinterpret_cast<ChunkHdr*>(c);
+  h->live = 0;
+  h->reclaiming = false;
+  chunks_.push_back(c);
+  cur_ = c + kChunkHdr;
+  left_ = kChunk - kChunkHdr;
+  reserved_.fetch_add(kChunk, std::memory_order_relaxed);
+}
+
+// Puts a free block of n bytes (a multiple of 8, at most kMaxSmall) on its
+// class list.
+void Arena::push_locked(void* p, size_t n) {
+  size_t c = n >> 3;
+  *static_cast<void**>(p) = heads_[c];
+  heads_[c] = p;
 }
 
 void* Arena::alloc(size_t n) {
-  n = (n + 7) & ~size_t(7);
+  n = round8(n);
   used_.fetch_add(n, std::memory_order_relaxed);
   if (n > kMaxSmall) {
     void* p = ::malloc(n);
@@ -87,40 +126,120 @@ void* Arena::alloc(size_t n) {
   }
   std::lock_guard<std::mutex> g(mu_);
   size_t c = n >> 3;
-  if (void* p = heads_[c]) {
+  void* p = heads_[c];
+  if (p) {
     heads_[c] = *static_cast<void**>(p);
-    return p;
+  } else {
+    if (left_ < n) new_chunk_locked();
+    p = cur_;
+    cur_ += n;
+    left_ -= n;
   }
-  if (left_ < n) {
-    // Keep the tail of the old chunk usable by its size class.
-    if (left_ >= 8) {
-      size_t tc = left_ >> 3;
-      *reinterpret_cast<void**>(cur_) = heads_[tc];
-      heads_[tc] = cur_;
-    }
-    cur_ = static_cast<char*>(::malloc(kChunk));
-    if (!cur_) abort();
-    chunks_.push_back(cur_);
-    left_ = kChunk;
-    reserved_.fetch_add(kChunk, std::memory_order_relaxed);
-  }
-  void* p = cur_;
+  hdr_of(p)->live += n;
+  chunk_live_ += n;
+  return p;
+}
+
+char* Arena::alloc_run(size_t n) {
+  std::lock_guard<std::mutex> g(mu_);
+  if (left_ < n) new_chunk_locked();
+  char* p = cur_;
   cur_ += n;
   left_ -= n;
+  hdr_of(p)->live += n;
+  chunk_live_ += n;
+  used_.fetch_add(n, std::memory_order_relaxed);
   return p;
 }
 
 void Arena::free(void* p, size_t n) {
-  n = (n + 7) & ~size_t(7);
+  n = round8(n);
   used_.fetch_sub(n, std::memory_order_relaxed);
   if (n > kMaxSmall) {
     ::free(p);
     return;
   }
   std::lock_guard<std::mutex> g(mu_);
-  size_t c = n >> 3;
-  *static_cast<void**>(p) = heads_[c];
-  heads_[c] = p;
+  hdr_of(p)->live -= n;
+  chunk_live_ -= n;
+  push_locked(p, n);
+}
+
+void Arena::free_many(const std::vector<std::pair<void*, size_t>>& blocks) {
+  size_t total = 0;
+  std::lock_guard<std::mutex> g(mu_);
+  for (auto& b : blocks) {
+    size_t n = round8(b.second);
+    total += n;
+    if (n > kMaxSmall) {
+      ::free(b.first);
+      continue;
+    }
+    hdr_of(b.first)->live -= n;
+    chunk_live_ -= n;
+    push_locked(b.first, n);
+  }
+  used_.fetch_sub(total, std::memory_order_relaxed);
+}
+
+size_t Arena::reclaim(bool force) {
+  std::lock_guard<std::mutex> rg(reclaim_mu_);
+  void* lists[kClasses];
+  std::vector<char*> empty;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    // The chunk being bump-allocated keeps its unallocated tail off the
+    // free lists: never a candidate.
+    char* cur_chunk = left_ > 0 ? reinterpret_cast<char*>(hdr_of(cur_)) : nullptr;
+    for (char* c : chunks_) {
+      ChunkHdr* h = reinterpret_cast<ChunkHdr*>(c);
+      if (h->live == 0 && c != cur_chunk) empty.push_back(c);
+    }
+    if (empty.empty()) return 0;
+    // Small chunk counts are not worth a walk over every free block.
+    size_t free_bytes = chunks_.size() * (kChunk - kChunkHdr) - chunk_live_;
+    if (!force && empty.size() * kChunk * 4 < free_bytes) return 0;
+    // A chunk with no live block has all its space on the free lists (its
+    // tail was pushed when the bump pointer left it). Detach every list:
+    // no block of an empty chunk can then be allocated, so the chunk stays
+    // empty while the lists are filtered without the lock.
+    for (char* c : empty) reinterpret_cast<ChunkHdr*>(c)->reclaiming = true;
+    memcpy(lists, heads_, sizeof(heads_));
+    memset(heads_, 0, sizeof(heads_));
+  }
+  void* tails[kClasses];
+  for (size_t c = 0; c < kClasses; c++) {
+    void* head = nullptr;
+    void** link = &head;
+    void* tail = nullptr;
+    for (void* p = lists[c]; p;) {
+      void* next = *static_cast<void**>(p);
+      if (!hdr_of(p)->reclaiming) {
+        *link = p;
+        link = static_cast<void**>(p);
+        tail = p;
+      }
+      p = next;
+    }
+    *link = nullptr;
+    lists[c] = head;
+    tails[c] = tail;
+  }
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    for (size_t c = 0; c < kClasses; c++) {
+      if (!lists[c]) continue;
+      *static_cast<void**>(tails[c]) = heads_[c];
+      heads_[c] = lists[c];
+    }
+    std::sort(empty.begin(), empty.end());
+    chunks_.erase(std::remove_if(chunks_.begin(), chunks_.end(),
+                                 [&](char* c) { return std::binary_search(empty.begin(), empty.end(), c); }),
+                  chunks_.end());
+    reserved_.fetch_sub(empty.size() * kChunk, std::memory_order_relaxed);
+  }
+  for (char* c : empty) ::munmap(c, kChunk);
+  return empty.size() * kChunk;
 }
 
 // ---------------------------------------------------------------- index
@@ -129,49 +248,74 @@ Index::~Index() {
   for (Leaf* l : leaves_) free_leaf(l);
 }
 
+// Last leaf whose first key is <= k (0 when k sorts before every leaf). The
+// search over firsts_ (hot in cache) is written to compile to conditional
+// moves: only prefix ties, which need the leaf's first key, take a branch.
 size_t Index::find_leaf(uint64_t p, const char* k, size_t n) const {
-  size_t lo = 0, hi = leaves_.size();
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    int c;
-    if (firsts_[mid] != p) {
-      c = firsts_[mid] < p ? -1 : 1;
-    } else {
+  const uint64_t* f = firsts_.data();
+  size_t lo = 0, len = leaves_.size();
+  while (len > 1) {
+    size_t half = len >> 1;
+    size_t mid = lo + half;
+    uint64_t fm = f[mid];
+    bool le = fm < p;
+    if (__builtin_expect(fm == p, 0)) {
       Version* v = leaves_[mid]->s[0].v;
-      c = keycmp(v->key(), v->klen, k, n);
+      le = keycmp(v->key(), v->klen, k, n) <= 0;
     }
-    if (c <= 0)
-      lo = mid + 1;
-    else
-      hi = mid;
+    lo = le ? mid : lo;
+    len -= half;
   }
-  return lo == 0 ? 0 : lo - 1;
+  return lo;
 }
 
-static inline int lower_in_leaf(const Leaf* l, uint64_t p, const char* k, size_t n) {
-  // Narrow to the groups that can hold the lower bound: after the last group
-  // starting below p, up to the first group starting above p.
-  int ng = (l->n + kGroup - 1) / kGroup;
-  int glo = 0, ghi = ng;
-  for (int g = 0; g < ng; g++) {
-    uint64_t sp = l->sep[g];
-    if (sp < p) {
-      glo = g;
-    } else if (sp > p) {
-      ghi = g;
-      break;
-    }
+namespace {
+
+inline void prefetch_lines(const void* p, size_t bytes) {
+  const char* c = static_cast<const char*>(p);
+  for (size_t o = 0; o < bytes; o += 64) __builtin_prefetch(c + o);
+  __builtin_prefetch(c + bytes - 1);
+}
+
+// The slots of leaf l that can hold prefix p, from the separators: [*a, *b).
+// Groups before the last one starting below p end below p; groups from the
+// first one starting above p start above it. The counts are branch-free.
+inline void group_range(const Leaf* l, uint64_t p, int* a, int* b) {
+  int n = l->n;
+  int ng = (n + kGroup - 1) / kGroup;
+  int lt = 0, le = 0;
+  for (int g = 0; g < kLeafCap / kGroup; g++) {
+    int in = g < ng;
+    lt += in & (l->sep[g] < p);
+    le += in & (l->sep[g] <= p);
   }
-  int lo = glo * kGroup, hi = ghi * kGroup < l->n ? ghi * kGroup : l->n;
+  *a = (lt > 0 ? lt - 1 : 0) * kGroup;
+  *b = le * kGroup < n ? le * kGroup : n;
+}
+
+// Slots of [a, b) (from group_range) whose prefix equals p: [*lo, *hi); *lo is
+// also the first slot whose prefix is >= p.
+inline void slot_range(const Leaf* l, uint64_t p, int a, int b, int* lo, int* hi) {
+  int i = a, j = a;
+  for (int x = a; x < b; x++) {
+    i += l->s[x].prefix < p;
+    j += l->s[x].prefix <= p;
+  }
+  *lo = i;
+  *hi = j;
+}
+
+// First slot of leaf l whose key is >= k.
+inline int lower_in_leaf(const Leaf* l, uint64_t p, const char* k, size_t n) {
+  int a, b, lo, hi;
+  group_range(l, p, &a, &b);
+  prefetch_lines(&l->s[a], sizeof(Slot) * size_t(b - a));
+  slot_range(l, p, a, b, &lo, &hi);
+  // Keys sharing the prefix: binary search on the full keys.
   while (lo < hi) {
     int mid = (lo + hi) >> 1;
     const Slot& s = l->s[mid];
-    int c;
-    if (s.prefix != p)
-      c = s.prefix < p ? -1 : 1;
-    else
-      c = keycmp(s.v->key(), s.v->klen, k, n);
-    if (c < 0)
+    if (keycmp(s.v->key(), s.v->klen, k, n) < 0)
       lo = mid + 1;
     else
       hi = mid;
@@ -179,24 +323,93 @@ static inline int lower_in_leaf(const Leaf* l, uint64_t p, const char* k, size_t
   return lo;
 }
 
+}  // namespace
+
 Index::Pos Index::lower_bound(const char* k, size_t n) const {
   if (leaves_.empty()) return end_pos();
   uint64_t p = key_prefix(k, n);
   size_t li = find_leaf(p, k, n);
-  int si = lower_in_leaf(leaves_[li], p, k, n);
-  if (si >= leaves_[li]->n) return Pos{li + 1, 0};
+  const Leaf* l = leaves_[li];
+  prefetch_lines(l, offsetof(Leaf, s));
+  int si = lower_in_leaf(l, p, k, n);
+  if (si >= l->n) return Pos{li + 1, 0};
   return Pos{li, si};
 }
 
-Version** Index::find(const char* k, size_t n) {
-  if (leaves_.empty()) return nullptr;
-  uint64_t p = key_prefix(k, n);
-  Leaf* l = leaves_[find_leaf(p, k, n)];
-  int si = lower_in_leaf(l, p, k, n);
-  if (si >= l->n) return nullptr;
-  Slot& s = l->s[si];
-  if (s.prefix != p || keycmp(s.v->key(), s.v->klen, k, n) != 0) return nullptr;
+void Index::probe_start(Probe& q, bool guess) const {
+  q.slot = -1;
+  q.l = nullptr;
+  if (leaves_.empty()) return;
+  q.p = key_prefix(q.k, q.n);
+  size_t li = find_leaf(q.p, q.k, q.n);
+  q.l = leaves_[li];
+  prefetch_lines(q.l, offsetof(Leaf, s));
+  if (!guess) return;
+  // Guess the key's group by interpolating its prefix between the leaf's
+  // first prefix and the next leaf's, and fetch that group's slots (and the
+  // nearer neighbour's) together with the separators: when keys are spread
+  // evenly (hashed or sequential ids) the slot lines arrive in the same round
+  // trip as the separators instead of one round trip later.
+  uint64_t lo = firsts_[li], hi = li + 1 < firsts_.size() ? firsts_[li + 1] : ~uint64_t(0);
+  int n = ns_[li];
+  if (q.p < lo || hi <= lo || n == 0) return;
+  int g = int(double(q.p - lo) / double(hi - lo) * n);
+  int grp = g / kGroup;
+  int other = (g % kGroup) < kGroup / 2 ? grp - 1 : grp + 1;
+  int ng = (n + kGroup - 1) / kGroup;
+  if (grp >= ng) grp = ng - 1;
+  if (grp < 0) grp = 0;
+  __builtin_prefetch(&q.l->s[grp * kGroup]);
+  __builtin_prefetch(reinterpret_cast<const char*>(&q.l->s[grp * kGroup]) + 64);
+  __builtin_prefetch(reinterpret_cast<const char*>(&q.l->s[grp * kGroup]) + 127);
+  if (other >= 0 && other < ng) {
+    __builtin_prefetch(&q.l->s[other * kGroup]);
+    __builtin_prefetch(reinterpret_cast<const char*>(&q.l->s[other * kGroup]) + 64);
+    __builtin_prefetch(reinterpret_cast<const char*>(&q.l->s[other * kGroup]) + 127);
+  }
+}
+
+void Index::probe_leaf(Probe& q) const {
+  if (!q.l) return;
+  group_range(q.l, q.p, &q.a, &q.b);
+  prefetch_lines(&q.l->s[q.a], sizeof(Slot) * size_t(q.b - q.a));
+}
+
+void Index::probe_slots(Probe& q, bool want_value) const {
+  if (!q.l) return;
+  int lo, hi;
+  slot_range(q.l, q.p, q.a, q.b, &lo, &hi);
+  if (lo == hi) return;
+  if (hi - lo > 1) {
+    // Several keys share the prefix: binary search on the full keys.
+    lo = lower_in_leaf(q.l, q.p, q.k, q.n);
+    if (lo >= q.l->n || q.l->s[lo].prefix != q.p) return;
+  }
+  q.slot = lo;
+  const char* v = reinterpret_cast<const char*>(q.l->s[lo].v);
+  __builtin_prefetch(v);
+  // A reader copies the value next: fetch its lines in the same round trip.
+  if (want_value) {
+    __builtin_prefetch(v + 64);
+    __builtin_prefetch(v + 128);
+  }
+}
+
+Version** Index::probe_end(Probe& q) const {
+  if (q.slot < 0) return nullptr;
+  Slot& s = q.l->s[q.slot];
+  if (keycmp(s.v->key(), s.v->klen, q.k, q.n) != 0) return nullptr;
   return &s.v;
+}
+
+Version** Index::find(const char* k, size_t n, bool want_value) {
+  Probe q;
+  q.k = k;
+  q.n = n;
+  probe_start(q, true);
+  probe_leaf(q);
+  probe_slots(q, want_value);
+  return probe_end(q);
 }
 
 void Index::insert(const char* k, size_t n, Version* v) {
@@ -214,6 +427,7 @@ Version** Index::find_or_insert(const char* k, size_t n, Version* v, bool* inser
     l->reseps();
     leaves_.push_back(l);
     firsts_.push_back(p);
+    ns_.push_back(1);
     count_++;
     return &l->s[0].v;
   }
@@ -231,6 +445,7 @@ Version** Index::find_or_insert(const char* k, size_t n, Version* v, bool* inser
       // loads fill leaves completely.
       leaves_.push_back(r);
       firsts_.push_back(p);
+      ns_.push_back(0);
       l = r;
       li++;
       si = 0;
@@ -243,6 +458,8 @@ Version** Index::find_or_insert(const char* k, size_t n, Version* v, bool* inser
       r->reseps();
       leaves_.insert(leaves_.begin() + li + 1, r);
       firsts_.insert(firsts_.begin() + li + 1, r->s[0].prefix);
+      ns_[li] = uint8_t(l->n);
+      ns_.insert(ns_.begin() + li + 1, uint8_t(r->n));
       if (si > half) {
         l = r;
         li++;
@@ -253,6 +470,7 @@ Version** Index::find_or_insert(const char* k, size_t n, Version* v, bool* inser
   memmove(l->s + si + 1, l->s + si, sizeof(Slot) * size_t(l->n - si));
   l->s[si] = Slot{p, v};
   l->n++;
+  ns_[li] = uint8_t(l->n);
   l->reseps();
   if (si == 0) firsts_[li] = p;
   count_++;
@@ -264,9 +482,11 @@ void Index::append(Version* v) {
   if (leaves_.empty() || leaves_.back()->n == kLeafCap) {
     leaves_.push_back(new_leaf());
     firsts_.push_back(p);
+    ns_.push_back(0);
   }
   Leaf* l = leaves_.back();
   l->s[l->n++] = Slot{p, v};
+  ns_.back() = uint8_t(l->n);
   if ((l->n - 1) % kGroup == 0) l->sep[(l->n - 1) / kGroup] = p;
   count_++;
 }
@@ -331,8 +551,106 @@ void install_drop(DB* db, uint32_t id) {
 
 // ---------------------------------------------------------------- gc
 
-void gc_sweep(DB* db) {
+namespace {
+
+inline size_t round8(size_t n) { return (n + 7) & ~size_t(7); }
+
+// How far leaf l is from the layout relocate_leaf gives it (the leaf, then
+// its versions in key order): the number of versions that do not follow
+// the previous one (or the leaf) within a small gap (gaps are versions
+// removed since). Versions too large for the arena live elsewhere and are
+// skipped.
+int leaf_breaks(const Leaf* l) {
+  uintptr_t end = reinterpret_cast<uintptr_t>(l) + round8(sizeof(Leaf));
+  int breaks = 0;
+  for (int i = 0; i < l->n; i++) {
+    Version* v = l->s[i].v;
+    size_t sz = round8(v->size());
+    if (sz > Arena::kMaxSmall) continue;
+    uintptr_t a = reinterpret_cast<uintptr_t>(v);
+    if (a < end || a - end > Arena::kMaxSmall) breaks++;
+    end = a + sz;
+  }
+  return breaks;
+}
+
+// Relocation: scans read the versions of consecutive keys, which commits
+// allocate wherever the allocator has room, so a scan would pay a cache
+// (and TLB) miss per entry. When every key of leaf li is stable (a single
+// version, committed at or before h, at most the GC horizon) and more than one in
+// sixteen of its versions is out of place (a scan of it then pays at most
+// one miss per sixteen entries more than a packed leaf, and a few keys
+// inserted do not make it copy the whole leaf again), the leaf and its
+// versions are copied into one contiguous run, in key order, and the old
+// blocks freed: scans then stream memory.
+// Runs of consecutive leaves are carved one after the other, so whole
+// ranges end up contiguous. Caller holds the table latch exclusively: every
+// reader dereferences versions (and leaves) only under the shared latch, and
+// nothing keeps a pointer to a range table's version or leaf across latch
+// releases (checkpoints copy entries under the latch, transactions record
+// keys, not versions), so the old blocks may be reused at once.
+size_t relocate_leaf(DB* db, Index& ix, size_t li, uint64_t h) {
+  Leaf* l = ix.leaf(li);
+  size_t total = round8(sizeof(Leaf));
+  for (int i = 0; i < l->n; i++) {
+    Version* v = l->s[i].v;
+    if (v->ts > h || v->older) return 0;
+    size_t sz = round8(v->size());
+    if (sz <= Arena::kMaxSmall) total += sz;
+  }
+  if (leaf_breaks(l) <= l->n / 16) return 0;
+  char* run = db->arena.alloc_run(total);
+  Leaf* nl = reinterpret_cast<Leaf*>(run);
+  memcpy(static_cast<void*>(nl), l, offsetof(Leaf, s) + sizeof(Slot) * size_t(l->n));
+  thread_local std::vector<std::pair<void*, size_t>> old;
+  old.clear();
+  old.emplace_back(l, sizeof(Leaf));
+  char* q = run + round8(sizeof(Leaf));
+  size_t moved = 0;
+  for (int i = 0; i < l->n; i++) {
+    if (i + 4 < l->n) __builtin_prefetch(l->s[i + 4].v);
+    Version* v = l->s[i].v;
+    size_t sz = v->size();
+    if (round8(sz) > Arena::kMaxSmall) continue;
+    memcpy(q, static_cast<void*>(v), sz);
+    nl->s[i].v = reinterpret_cast<Version*>(q);
+    old.emplace_back(v, sz);
+    q += round8(sz);
+    moved++;
+  }
+  ix.move_leaf(li, nl);
+  db->arena.free_many(old);
+  db->n_leaves_relocated.fetch_add(1, std::memory_order_relaxed);
+  db->n_relocated.fetch_add(moved, std::memory_order_relaxed);
+  return moved;
+}
+
+}  // namespace
+
+// Whether the background sweep has work: garbage (overwritten or deleted
+// keys), or keys inserted into range tables to relocate once inserting has
+// paused: at least 1024 and a sixteenth of the live versions, with none
+// since the previous check (*seen, the maintenance thread's, one GCInterval
+// ago). A bulk load is thus relocated once, after it ends, rather than
+// piecemeal while later inserts disorder what was just packed, and the
+// chunks it leaves become empty and go back to the OS.
+bool sweep_due(DB* db, uint64_t* seen) {
+  uint64_t ins = db->insert_hint.load();
+  bool quiet = ins == *seen;
+  *seen = ins;
+  if (db->garbage_hint.load() > 0) return true;
+  return quiet && ins >= 1024 && ins >= db->live_versions.load() / 16;
+}
+
+void gc_sweep(DB* db, uint64_t stable_before) {
   uint64_t h = db->compute_horizon();
+  // Relocation copies leaves whose keys were all committed at or before
+  // stable: the horizon, or an older bound the caller gives (the background
+  // sweep passes the horizon of one GCInterval ago, so that only leaves left
+  // alone that long are copied: a leaf under steady writes would otherwise
+  // be copied again at every sweep).
+  uint64_t stable = std::min(h, stable_before);
+  db->insert_hint.store(0);
   std::vector<std::shared_ptr<Table>> tables;
   {
     std::shared_lock<std::shared_mutex> g(db->cat_mu);
@@ -371,9 +689,13 @@ void gc_sweep(DB* db) {
     for (;;) {
       std::unique_lock<std::shared_mutex> g(t->latch);
       if (li >= t->idx.leaf_count()) break;
-      li = t->idx.filter_leaf(li, [&](Slot& s) { return !drop_dead(s.v); });
+      size_t next = t->idx.filter_leaf(li, [&](Slot& s) { return !drop_dead(s.v); });
+      if (next > li) relocate_leaf(db, t->idx, li, stable);
+      li = next;
     }
   }
+  // Relocation leaves the chunks its versions came from empty: unmap them.
+  db->n_released.fetch_add(db->arena.reclaim(), std::memory_order_relaxed);
   db->garbage_hint.store(0);
   db->n_sweeps.fetch_add(1);
 }
@@ -491,7 +813,7 @@ inline Status too_old(Tx* tx) {
 // Looks a key up under the table latch held by the caller.
 // Returns 1 found (val set), 0 absent.
 inline int lookup_locked(Table* t, uint64_t snap, const char* k, size_t n, const char** val, uint32_t* vlen) {
-  Version** pv = t->find(k, n);
+  Version** pv = t->find(k, n, true);
   if (!pv) return 0;
   Version* v = visible_at(t->head(pv), snap);
   if (!v || v->tomb()) return 0;
@@ -510,7 +832,7 @@ Status do_get(Tx* tx, uint32_t tid, const char* k, size_t n, char* out, size_t c
       if (it->second.del) return Status(KVT_KEY_NOT_FOUND);
       *vlen = it->second.val.size();
       if (it->second.val.size() > cap) return Status(KVT_BUFFER_TOO_SMALL);
-      memcpy(out, it->second.val.data(), it->second.val.size());
+      if (!it->second.val.empty()) memcpy(out, it->second.val.data(), it->second.val.size());
       return Status();
     }
   }
@@ -523,7 +845,7 @@ Status do_get(Tx* tx, uint32_t tid, const char* k, size_t n, char* out, size_t c
     found = lookup_locked(t, read_snap(tx), k, n, &val, &vl);
     if (found) {
       *vlen = vl;
-      if (vl <= cap) memcpy(out, val, vl);
+      if (vl && vl <= cap) memcpy(out, val, vl);
     }
   }
   if (tx->track_reads()) record_read(tx, t, k, n);
@@ -532,51 +854,105 @@ Status do_get(Tx* tx, uint32_t tid, const char* k, size_t n, char* out, size_t c
   return Status();
 }
 
-Status do_multiget(Tx* tx, uint32_t tid, const char* keys, size_t kn, char* out, size_t cap, size_t* used) {
+// Reads the keys in batches whose lookups advance stage by stage (see
+// Index::Probe), so that their cache misses overlap. Results go to out while
+// they fit in cap; from the first one that does not, everything is in
+// *spill instead (so the keys are looked up once, at one snapshot, whatever
+// the caller's guess of the size). *spill is empty unless that happened.
+Status do_multiget(Tx* tx, uint32_t tid, const char* keys, size_t kn, char* out, size_t cap, size_t* used,
+                   std::string* spill) {
   Table* t;
   Status s = tx_table(tx, tid, &t);
   if (!s.ok()) return s;
   WriteMap* m = tx_writes(tx, tid, false);
+  if (m && m->empty()) m = nullptr;
   size_t need = 0;
+  bool spilled = false;
   Reader r(keys, kn);
   std::shared_lock<std::shared_mutex> g(t->latch);
   if (!tx->oneshot && tx->snap < tx->db->gc_horizon.load(std::memory_order_acquire)) return too_old(tx);
   uint64_t snap = read_snap(tx);
+  constexpr int kBatch = 16;
+  struct Item {
+    Index::Probe q;
+    int local;  // 0: look up in the index; 1: own write, found; 2: own deletion
+    const char* val;
+    uint32_t vl;
+  };
+  Item items[kBatch];
+  const bool hashed = t->hashed();
   while (!r.done()) {
-    uint32_t kl = r.u32();
-    std::string_view k = r.bytes(kl);
-    if (!r.ok()) return Status(KVT_INTERNAL, "malformed key list");
-    const char* val = nullptr;
-    uint32_t vl = 0;
-    int found = 0;
-    bool local = false;
-    if (m) {
-      auto it = m->find(k);
-      if (it != m->end()) {
-        local = true;
-        if (!it->second.del) {
-          found = 1;
-          val = it->second.val.data();
-          vl = uint32_t(it->second.val.size());
+    int nb = 0;
+    while (nb < kBatch && !r.done()) {
+      uint32_t kl = r.u32();
+      std::string_view k = r.bytes(kl);
+      if (!r.ok()) return Status(KVT_INTERNAL, "malformed key list");
+      Item& it = items[nb++];
+      it.q.k = k.data();
+      it.q.n = k.size();
+      it.local = 0;
+      if (m) {
+        auto w = m->find(k);
+        if (w != m->end()) {
+          it.local = w->second.del ? 2 : 1;
+          it.val = w->second.val.data();
+          it.vl = uint32_t(w->second.val.size());
         }
       }
     }
-    if (!local) {
-      found = lookup_locked(t, snap, k.data(), k.size(), &val, &vl);
-      if (tx->track_reads()) record_read(tx, t, k.data(), k.size());
+    if (hashed) {
+      for (int i = 0; i < nb; i++)
+        if (!items[i].local) t->hidx.prefetch(items[i].q.k, items[i].q.n);
+    } else {
+      for (int i = 0; i < nb; i++)
+        if (!items[i].local) t->idx.probe_start(items[i].q);
+      for (int i = 0; i < nb; i++)
+        if (!items[i].local) t->idx.probe_leaf(items[i].q);
+      for (int i = 0; i < nb; i++)
+        if (!items[i].local) t->idx.probe_slots(items[i].q, true);
     }
-    size_t sz = found ? 5 + vl : 1;
-    if (need + sz <= cap) {
-      out[need] = char(found);
-      if (found) {
-        memcpy(out + need + 1, &vl, 4);
-        memcpy(out + need + 5, val, vl);
+    for (int i = 0; i < nb; i++) {
+      Item& it = items[i];
+      const char* val = nullptr;
+      uint32_t vl = 0;
+      int found = 0;
+      if (it.local) {
+        found = it.local == 1;
+        val = it.val;
+        vl = it.vl;
+      } else {
+        Version** pv = hashed ? t->hidx.find(it.q.k, it.q.n, true) : t->idx.probe_end(it.q);
+        Version* v = pv ? visible_at(t->head(pv), snap) : nullptr;
+        if (v && !v->tomb()) {
+          found = 1;
+          val = v->val();
+          vl = v->vlen;
+        }
+        if (tx->track_reads()) record_read(tx, t, it.q.k, it.q.n);
       }
+      size_t sz = found ? 5 + vl : 1;
+      if (!spilled && need + sz > cap) {
+        spilled = true;
+        spill->reserve(2 * (need + sz));
+        spill->assign(out, need);
+      }
+      if (spilled) {
+        put8(*spill, uint8_t(found));
+        if (found) {
+          put32(*spill, vl);
+          spill->append(val, vl);
+        }
+      } else {
+        out[need] = char(found);
+        if (found) {
+          memcpy(out + need + 1, &vl, 4);
+          if (vl) memcpy(out + need + 5, val, vl);
+        }
+      }
+      need += sz;
     }
-    need += sz;
   }
   *used = need;
-  if (need > cap) return Status(KVT_BUFFER_TOO_SMALL);
   return Status();
 }
 
@@ -587,7 +963,6 @@ struct ScanOut {
   int32_t count = 0;
   int32_t more = 0;
   size_t need = 0;
-  std::string last;
   std::string peek;  // the entry that did not make it into the page
 };
 
@@ -612,7 +987,21 @@ inline bool emit(ScanOut& o, int32_t limit, const char* k, uint32_t kl, const ch
   memcpy(p + 8 + kl, v, vl);
   o.used += sz;
   o.count++;
-  o.last.assign(k, kl);
+  return true;
+}
+
+// emit for a (visible, live) version: its key and value are adjacent, so
+// one copy moves both.
+inline bool emit_version(ScanOut& o, int32_t limit, Version* v) {
+  uint32_t kl = uint32_t(v->klen), vl = v->vlen;
+  size_t sz = 8 + size_t(kl) + vl;
+  if (o.count >= limit || o.used + sz > o.cap) return emit(o, limit, v->key(), kl, v->val(), vl);
+  char* p = o.out + o.used;
+  memcpy(p, &kl, 4);
+  memcpy(p + 4, &vl, 4);
+  memcpy(p + 8, v->data(), sz - 8);
+  o.used += sz;
+  o.count++;
   return true;
 }
 
@@ -633,6 +1022,46 @@ Status do_scan(Tx* tx, uint32_t tid, std::string_view start, std::string_view en
     Index& ix = t->idx;
     if (empty_range) {
       // nothing
+    } else if (!reverse && !m) {
+      // No writes of the transaction to merge: walk the leaves directly.
+      // Keys whose prefix is below the end's are below the end: the bound
+      // needs the version only on a prefix tie. Versions are prefetched a
+      // few slots ahead, across leaf boundaries (relocated ranges are
+      // contiguous anyway, see relocate_leaf).
+      uint64_t ep = end_inf ? 0 : key_prefix(end.data(), end.size());
+      Index::Pos p = ix.lower_bound(start.data(), start.size());
+      constexpr int kAhead = 6;
+      for (size_t li = p.leaf, nl = ix.leaf_count(); li < nl; li++) {
+        const Leaf* lf = ix.leaf(li);
+        const Leaf* nx = li + 1 < nl ? ix.leaf(li + 1) : nullptr;
+        int j = li == p.leaf ? p.slot : 0;
+        bool stop = false;
+        for (; j < lf->n; j++) {
+          const Slot& sl = lf->s[j];
+          if (!end_inf && sl.prefix >= ep &&
+              (sl.prefix > ep || keycmp(sl.v->key(), sl.v->klen, end.data(), end.size()) >= 0)) {
+            stop = true;
+            break;
+          }
+          const Version* pf = nullptr;
+          if (j + kAhead < lf->n)
+            pf = lf->s[j + kAhead].v;
+          else if (nx && j + kAhead - lf->n < nx->n)
+            pf = nx->s[j + kAhead - lf->n].v;
+          if (pf) {
+            __builtin_prefetch(pf);
+            __builtin_prefetch(reinterpret_cast<const char*>(pf) + 64);
+            __builtin_prefetch(reinterpret_cast<const char*>(pf) + 128);
+          }
+          Version* v = sl.v;
+          if (v->ts > snap) v = visible_at(v, snap);
+          if (v && !v->tomb() && !emit_version(o, limit, v)) {
+            stop = true;
+            break;
+          }
+        }
+        if (stop) break;
+      }
     } else if (!reverse) {
       Index::Pos p = ix.lower_bound(start.data(), start.size());
       WriteMap::iterator wi, we;
@@ -665,7 +1094,7 @@ Status do_scan(Tx* tx, uint32_t tid, std::string_view start, std::string_view en
           if (iv && c == 0) ix.next(p);
         } else {
           Version* v = visible_at(iv, snap);
-          if (v && !v->tomb() && !emit(o, limit, v->key(), v->klen, v->val(), v->vlen)) break;
+          if (v && !v->tomb() && !emit_version(o, limit, v)) break;
           ix.next(p);
         }
       }
@@ -703,7 +1132,7 @@ Status do_scan(Tx* tx, uint32_t tid, std::string_view start, std::string_view en
           if (iv && c == 0) ivalid = ix.prev(p);
         } else {
           Version* v = visible_at(iv, snap);
-          if (v && !v->tomb() && !emit(o, limit, v->key(), v->klen, v->val(), v->vlen)) break;
+          if (v && !v->tomb() && !emit_version(o, limit, v)) break;
           ivalid = ix.prev(p);
         }
       }
@@ -995,7 +1424,7 @@ Status do_commit(Tx* tx, const char* batch, size_t n, uint64_t* cts, bool* need_
     put64(rec, ts);
     put32(rec, uint32_t(writes.size()));
   }
-  uint64_t garbage = 0;
+  uint64_t garbage = 0, inserted = 0;
   for (size_t i = 0; i < writes.size();) {
     Table* t = writes[i].t;
     std::unique_lock<std::shared_mutex> g(t->latch);
@@ -1018,6 +1447,7 @@ Status do_commit(Tx* tx, const char* batch, size_t n, uint64_t* cts, bool* need_
       Version** pv = t->find_or_insert(w.k.data(), w.k.size(), nv);
       if (!pv) {
         if (w.del) garbage++;
+        if (!t->hashed()) inserted++;  // hash tables are not relocated
         continue;
       }
       nv->older = t->head(pv);
@@ -1027,6 +1457,7 @@ Status do_commit(Tx* tx, const char* batch, size_t n, uint64_t* cts, bool* need_
     }
   }
   if (garbage) db->garbage_hint.fetch_add(garbage, std::memory_order_relaxed);
+  if (inserted) db->insert_hint.fetch_add(inserted, std::memory_order_relaxed);
   db->n_commits.fetch_add(1, std::memory_order_relaxed);
   bool wait = false;
   if (db->wal) {
@@ -1052,6 +1483,16 @@ kvt_status to_c(const Status& s) {
 }
 
 inline kvt_status ok_c() { return kvt_status{KVT_OK, nullptr}; }
+
+// A kvt_result carrying s (as to_c) and n.
+inline kvt_result res_c(const Status& s, uint64_t n) {
+  kvt_result r{};
+  kvt_status st = to_c(s);
+  r.code = st.code;
+  r.msg = st.msg;
+  r.n = n;
+  return r;
+}
 
 Status check_key(size_t n) {
   if (n == 0) return bad("empty key");
@@ -1221,6 +1662,9 @@ void kvt_stats_get(kvt_db* h, kvt_stats* o) {
   o->checkpoints = db->n_ckpts.load();
   o->gc_sweeps = db->n_sweeps.load();
   o->versions_freed = db->n_freed.load();
+  o->versions_relocated = db->n_relocated.load();
+  o->leaves_relocated = db->n_leaves_relocated.load();
+  o->arena_released = db->n_released.load();
   if (db->wal) {
     o->wal_syncs = db->wal->syncs.load();
     o->wal_bytes = db->wal->bytes.load();
@@ -1256,7 +1700,7 @@ kvt_status kvt_list_tables(kvt_db* h, kvt_owned_buf* out) {
   return ok_c();
 }
 
-kvt_status kvt_begin(kvt_db* h, int32_t isolation, int32_t read_only, kvt_tx** out, uint64_t* snapshot_ts) {
+kvt_begin_result kvt_begin(kvt_db* h, int32_t isolation, int32_t read_only) {
   DB* db = &h->db;
   auto* th = new kvt_tx();
   Tx* tx = &th->tx;
@@ -1273,51 +1717,73 @@ kvt_status kvt_begin(kvt_db* h, int32_t isolation, int32_t read_only, kvt_tx** o
     db->live = tx;
     db->n_live++;
   }
-  *out = th;
-  *snapshot_ts = tx->snap;
-  return ok_c();
+  return kvt_begin_result{th, tx->snap};
 }
 
 kvt_status kvt_tx_apply(kvt_tx* th, kvt_borrowed_slice batch) { return to_c(defer_batch(&th->tx, batch.data, batch.len)); }
 
-kvt_status kvt_tx_get(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice key, char* out,
-                      size_t cap, size_t* vlen) {
-  Status s = apply_batch(&th->tx, batch.data, batch.len);
-  if (!s.ok()) return to_c(s);
-  s = check_key(key.len);
-  if (!s.ok()) return to_c(s);
-  s = do_get(&th->tx, table, key.data, key.len, out, cap, vlen);
-  if (s.code == KVT_KEY_NOT_FOUND || s.code == KVT_BUFFER_TOO_SMALL) return kvt_status{s.code, nullptr};
-  return to_c(s);
+static kvt_result get_common(Tx* tx, uint32_t table, kvt_borrowed_slice key, char* out, size_t cap) {
+  Status s = check_key(key.len);
+  if (!s.ok()) return res_c(s, 0);
+  size_t vlen = 0;
+  s = do_get(tx, table, key.data, key.len, out, cap, &vlen);
+  if (s.code == KVT_KEY_NOT_FOUND || s.code == KVT_BUFFER_TOO_SMALL) {
+    kvt_result r{};
+    r.code = s.code;
+    r.n = vlen;
+    return r;
+  }
+  return res_c(s, vlen);
 }
 
-kvt_status kvt_tx_multiget(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice keys, char* out,
-                           size_t cap, size_t* used) {
+kvt_result kvt_tx_get(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice key, char* out,
+                      size_t cap) {
   Status s = apply_batch(&th->tx, batch.data, batch.len);
-  if (!s.ok()) return to_c(s);
-  return to_c(do_multiget(&th->tx, table, keys.data, keys.len, out, cap, used));
+  if (!s.ok()) return res_c(s, 0);
+  return get_common(&th->tx, table, key, out, cap);
 }
 
-static kvt_status scan_common(Tx* tx, uint32_t table, kvt_borrowed_slice start, kvt_borrowed_slice end,
-                              int32_t end_inf, int32_t limit, int32_t reverse, char* out, size_t cap, size_t* used,
-                              int32_t* count, int32_t* more) {
+static kvt_result multiget_common(Tx* tx, uint32_t table, kvt_borrowed_slice keys, char* out, size_t cap) {
+  size_t used = 0;
+  thread_local std::string spill;
+  spill.clear();
+  Status s = do_multiget(tx, table, keys.data, keys.len, out, cap, &used, &spill);
+  kvt_result r = res_c(s, used);
+  if (s.ok() && used > cap) {
+    r.owned = static_cast<char*>(malloc(spill.size()));
+    if (!r.owned) abort();
+    memcpy(r.owned, spill.data(), spill.size());
+  }
+  if (spill.capacity() > (1u << 20)) std::string().swap(spill);
+  return r;
+}
+
+kvt_result kvt_tx_multiget(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice keys, char* out,
+                           size_t cap) {
+  Status s = apply_batch(&th->tx, batch.data, batch.len);
+  if (!s.ok()) return res_c(s, 0);
+  return multiget_common(&th->tx, table, keys, out, cap);
+}
+
+static kvt_result scan_common(Tx* tx, uint32_t table, kvt_borrowed_slice start, kvt_borrowed_slice end,
+                              int32_t end_inf, int32_t limit, int32_t reverse, char* out, size_t cap) {
   ScanOut o;
   o.out = out;
   o.cap = cap;
   Status s = do_scan(tx, table, std::string_view(start.data ? start.data : "", start.len),
                      std::string_view(end.data ? end.data : "", end.len), end_inf != 0, limit, reverse != 0, o);
-  *used = s.code == KVT_BUFFER_TOO_SMALL ? o.need : o.used;
-  *count = o.count;
-  *more = o.more;
-  return to_c(s);
+  kvt_result r = res_c(s, s.code == KVT_BUFFER_TOO_SMALL ? o.need : o.used);
+  r.count = o.count;
+  r.flag = o.more;
+  return r;
 }
 
-kvt_status kvt_tx_scan(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice start,
-                       kvt_borrowed_slice end, int32_t end_inf, int32_t limit, int32_t reverse, char* out, size_t cap,
-                       size_t* used, int32_t* count, int32_t* more) {
+kvt_result kvt_tx_scan(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice start,
+                       kvt_borrowed_slice end, int32_t end_inf, int32_t limit, int32_t reverse, char* out,
+                       size_t cap) {
   Status s = apply_batch(&th->tx, batch.data, batch.len);
-  if (!s.ok()) return to_c(s);
-  return scan_common(&th->tx, table, start, end, end_inf, limit, reverse, out, cap, used, count, more);
+  if (!s.ok()) return res_c(s, 0);
+  return scan_common(&th->tx, table, start, end, end_inf, limit, reverse, out, cap);
 }
 
 kvt_status kvt_tx_count_ranges(kvt_tx* th, kvt_borrowed_slice batch, uint32_t table, kvt_borrowed_slice ranges,
@@ -1390,14 +1856,16 @@ kvt_status kvt_tx_batch(kvt_tx* th, kvt_borrowed_slice ops, kvt_owned_buf* resul
   return ok_c();
 }
 
-kvt_status kvt_tx_commit(kvt_tx* th, kvt_borrowed_slice batch, uint64_t* commit_ts, int32_t* wait_durable) {
+kvt_result kvt_tx_commit(kvt_tx* th, kvt_borrowed_slice batch) {
   Tx* tx = &th->tx;
   bool wait = false;
-  Status s = do_commit(tx, batch.data, batch.len, commit_ts, &wait);
-  *wait_durable = wait ? 1 : 0;
+  uint64_t ts = 0;
+  Status s = do_commit(tx, batch.data, batch.len, &ts, &wait);
   tx_release(tx);
   delete th;
-  return to_c(s);
+  kvt_result r = res_c(s, ts);
+  r.flag = wait ? 1 : 0;
+  return r;
 }
 
 kvt_status kvt_wait_durable(kvt_db* h, uint64_t known, uint64_t* durable_ts) {
@@ -1419,31 +1887,26 @@ void kvt_tx_rollback(kvt_tx* th) {
   delete th;
 }
 
-kvt_status kvt_get(kvt_db* h, uint32_t table, kvt_borrowed_slice key, char* out, size_t cap, size_t* vlen) {
+kvt_result kvt_get(kvt_db* h, uint32_t table, kvt_borrowed_slice key, char* out, size_t cap) {
   Tx tx;
   tx.db = &h->db;
   tx.oneshot = true;
-  Status s = check_key(key.len);
-  if (!s.ok()) return to_c(s);
-  s = do_get(&tx, table, key.data, key.len, out, cap, vlen);
-  if (s.code == KVT_KEY_NOT_FOUND || s.code == KVT_BUFFER_TOO_SMALL) return kvt_status{s.code, nullptr};
-  return to_c(s);
+  return get_common(&tx, table, key, out, cap);
 }
 
-kvt_status kvt_multiget(kvt_db* h, uint32_t table, kvt_borrowed_slice keys, char* out, size_t cap, size_t* used) {
+kvt_result kvt_multiget(kvt_db* h, uint32_t table, kvt_borrowed_slice keys, char* out, size_t cap) {
   Tx tx;
   tx.db = &h->db;
   tx.oneshot = true;
-  return to_c(do_multiget(&tx, table, keys.data, keys.len, out, cap, used));
+  return multiget_common(&tx, table, keys, out, cap);
 }
 
-kvt_status kvt_scan(kvt_db* h, uint32_t table, kvt_borrowed_slice start, kvt_borrowed_slice end, int32_t end_inf,
-                    int32_t limit, int32_t reverse, char* out, size_t cap, size_t* used, int32_t* count,
-                    int32_t* more) {
+kvt_result kvt_scan(kvt_db* h, uint32_t table, kvt_borrowed_slice start, kvt_borrowed_slice end, int32_t end_inf,
+                    int32_t limit, int32_t reverse, char* out, size_t cap) {
   Tx tx;
   tx.db = &h->db;
   tx.oneshot = true;
-  return scan_common(&tx, table, start, end, end_inf, limit, reverse, out, cap, used, count, more);
+  return scan_common(&tx, table, start, end, end_inf, limit, reverse, out, cap);
 }
 
 kvt_status kvt_checkpoint(kvt_db* h) {

@@ -97,25 +97,59 @@ inline uint64_t key_prefix(const char* k, size_t n) {
 
 // ---------------------------------------------------------------- memory
 
-// Arena is a size-class allocator for versions: 8-byte classes up to 4 KiB
-// carved from 1 MiB chunks, no per-object header. Freed blocks go on a per
-// class free list and are reused; chunks return to the OS only on close.
+// Arena is a size-class allocator for versions and B+tree leaves: 8-byte
+// classes up to 4 KiB carved from 2 MiB chunks, no per-object header (the
+// caller passes the size to free). Freed blocks go on a per class free list
+// and are reused. Chunks are 2 MiB-aligned mappings advised for transparent
+// huge pages: a random access into them then needs no 4 KiB page walk (one
+// TLB entry covers a chunk). Each chunk counts its live bytes in a header at
+// its base; reclaim() unmaps the chunks left with no live block (relocation
+// empties whole chunks, see relocate_leaf), else chunks return to the OS on
+// close. Larger blocks come from malloc.
 class Arena {
  public:
   static constexpr size_t kMaxSmall = 4096;
-  static constexpr size_t kChunk = 1 << 20;
+  static constexpr size_t kChunk = size_t(2) << 20;
+  static constexpr size_t kChunkHdr = 64;
   ~Arena();
   void* alloc(size_t n);
   void free(void* p, size_t n);
+  // Contiguous space for several blocks (n a multiple of 8, at most
+  // kMaxRun): the caller carves it into blocks of 8-byte multiple sizes that
+  // sum to n, each freed individually later.
+  static constexpr size_t kMaxRun = kChunk - kChunkHdr;
+  char* alloc_run(size_t n);
+  // Frees blocks (pointer, size) under one lock acquisition.
+  void free_many(const std::vector<std::pair<void*, size_t>>& blocks);
+  // Unmaps chunks that hold no live block once they are worth the walk over
+  // the free lists that purges their blocks (at least a quarter of the free
+  // space, or force). Returns the bytes released. Safe to call from several
+  // threads (sweeps may run concurrently): calls run one at a time.
+  size_t reclaim(bool force = false);
   size_t used() const { return used_.load(std::memory_order_relaxed); }
   size_t reserved() const { return reserved_.load(std::memory_order_relaxed); }
 
  private:
+  struct ChunkHdr {
+    size_t live;     // bytes of live blocks (guarded by mu_)
+    bool reclaiming; // set while reclaim() purges the free lists
+  };
+  static ChunkHdr* hdr_of(const void* p) {
+    return reinterpret_cast<ChunkHdr*>(reinterpret_cast<uintptr_t>(p) & ~(uintptr_t(kChunk) - 1));
+  }
+  static size_t round8(size_t n) { return (n + 7) & ~size_t(7); }
+  void new_chunk_locked();
+  void push_locked(void* p, size_t n);
+  static constexpr size_t kClasses = kMaxSmall / 8 + 1;
+  // Held through reclaim(): a second reclaim must not unmap chunks whose
+  // blocks the first is still walking.
+  std::mutex reclaim_mu_;
   std::mutex mu_;
-  void* heads_[kMaxSmall / 8 + 1] = {};
+  void* heads_[kClasses] = {};
   char* cur_ = nullptr;
   size_t left_ = 0;
   std::vector<char*> chunks_;
+  size_t chunk_live_ = 0;  // sum of the chunks' live bytes (mu_)
   std::atomic<size_t> used_{0};
   std::atomic<size_t> reserved_{0};
 };
@@ -200,7 +234,26 @@ class Index {
     return true;
   }
   Pos end_pos() const { return Pos{leaves_.size(), 0}; }
-  Version** find(const char* k, size_t n);
+  // Slot of key k, or nullptr. want_value: the caller reads the value next
+  // (its cache lines are fetched along with the key's).
+  Version** find(const char* k, size_t n, bool want_value = false);
+  // find in stages, for batches (MultiGet): each stage ends by prefetching
+  // what the next one reads, so running one stage over a whole batch before
+  // the next overlaps the batch's cache misses (top level, then leaf
+  // separators, then slots, then the version). Set k and n, then call
+  // probe_start, probe_leaf, probe_slots and probe_end in order.
+  struct Probe {
+    const char* k;
+    size_t n;
+    uint64_t p;
+    Leaf* l;
+    int a, b;  // slots the separators allow
+    int slot;  // candidate slot, or -1
+  };
+  void probe_start(Probe& q, bool guess = false) const;
+  void probe_leaf(Probe& q) const;
+  void probe_slots(Probe& q, bool want_value) const;
+  Version** probe_end(Probe& q) const;
   void insert(const char* k, size_t n, Version* v);  // k must be absent
   // Slot of key k; when absent, inserts v for it and sets *inserted.
   Version** find_or_insert(const char* k, size_t n, Version* v, bool* inserted);
@@ -211,6 +264,9 @@ class Index {
   size_t filter_leaf(size_t li, F fn);
   size_t leaf_count() const { return leaves_.size(); }
   Leaf* leaf(size_t i) const { return leaves_[i]; }
+  // Replaces leaf i by a copy at another address (relocate_leaf); the
+  // caller frees the old one.
+  void move_leaf(size_t i, Leaf* copy) { leaves_[i] = copy; }
 
  private:
   size_t find_leaf(uint64_t p, const char* k, size_t n) const;
@@ -219,6 +275,7 @@ class Index {
   Arena* arena_;
   std::vector<Leaf*> leaves_;
   std::vector<uint64_t> firsts_;
+  std::vector<uint8_t> ns_;  // leaves_[i]->n, for find's interpolation guess
   size_t count_ = 0;
 };
 
@@ -231,11 +288,13 @@ size_t Index::filter_leaf(size_t li, F fn) {
   }
   count_ -= size_t(l->n - w);
   l->n = w;
+  ns_[li] = uint8_t(w);
   l->reseps();
   if (w == 0) {
     free_leaf(l);
     leaves_.erase(leaves_.begin() + li);
     firsts_.erase(firsts_.begin() + li);
+    ns_.erase(ns_.begin() + li);
     return li;
   }
   firsts_[li] = l->s[0].prefix;
@@ -272,7 +331,9 @@ class HashIndex {
   ~HashIndex() { ::free(slots_); }
   size_t count() const { return count_; }
   size_t capacity() const { return cap_; }
-  Version** find(const char* k, size_t n) {
+  // want_value: the caller reads the value next (its cache lines are
+  // fetched along with the key's).
+  Version** find(const char* k, size_t n, bool want_value = false) {
     if (count_ == 0) return nullptr;
     uint64_t h = hash_key(k, n);
     uint64_t tag = h >> 48;
@@ -281,9 +342,18 @@ class HashIndex {
       if (s == 0) return nullptr;
       if ((s >> 48) == tag) {
         Version* v = ptr(s);
+        if (want_value) {
+          __builtin_prefetch(reinterpret_cast<char*>(v) + 64);
+          __builtin_prefetch(reinterpret_cast<char*>(v) + 128);
+        }
         if (v->klen == n && memcmp(v->key(), k, n) == 0) return reinterpret_cast<Version**>(&slots_[i]);
       }
     }
+  }
+  // Fetches the first slot find(k, n) reads (batched lookups).
+  void prefetch(const char* k, size_t n) const {
+    if (count_ == 0) return;
+    __builtin_prefetch(&slots_[hash_key(k, n) & (cap_ - 1)]);
   }
   // Slot access for find(): the tag bits must be preserved when replacing.
   static Version* ptr(uintptr_t s) { return reinterpret_cast<Version*>(s & ((uintptr_t(1) << 48) - 1)); }
@@ -355,7 +425,9 @@ struct Table {
   bool hashed() const { return method == KVT_METHOD_HASH; }
   // Newest version slot of key k, or nullptr. The slot may be overwritten
   // with a new head (under the exclusive latch).
-  Version** find(const char* k, size_t n) { return hashed() ? hidx.find(k, n) : idx.find(k, n); }
+  Version** find(const char* k, size_t n, bool want_value = false) {
+    return hashed() ? hidx.find(k, n, want_value) : idx.find(k, n, want_value);
+  }
   void set_head(Version** slot, Version* v) {
     if (hashed()) {
       uintptr_t* s = reinterpret_cast<uintptr_t*>(slot);
@@ -536,7 +608,12 @@ struct DB {
 
   std::atomic<uint64_t> live_versions{0};
   std::atomic<uint64_t> garbage_hint{0};
+  // Keys inserted into range tables since the last sweep: new versions land
+  // wherever the allocator has room, out of key order, so the sweep
+  // relocates them.
+  std::atomic<uint64_t> insert_hint{0};
   std::atomic<uint64_t> n_commits{0}, n_conflicts{0}, n_ckpts{0}, n_sweeps{0}, n_freed{0};
+  std::atomic<uint64_t> n_relocated{0}, n_leaves_relocated{0}, n_released{0};
 
   void log(char level, const std::string& m) {
     std::lock_guard<std::mutex> g(log_mu);
@@ -617,7 +694,10 @@ void maintenance_loop(DB* db);
 Status wal_sync(DB* db);
 
 // engine.cc
-void gc_sweep(DB* db);
+// Relocates only leaves whose keys were all committed at or before
+// stable_before (and the horizon).
+void gc_sweep(DB* db, uint64_t stable_before = UINT64_MAX);
+bool sweep_due(DB* db, uint64_t* seen);
 void install_create(DB* db, uint32_t id, int method, const std::string& name);
 void install_drop(DB* db, uint32_t id);
 

@@ -141,13 +141,15 @@ func scanPage(h cdb, t ctx, batch []byte, table TableID, start, end []byte, opts
 			p.Release()
 			return nil, codeError(code, msg)
 		}
-		o := used
+		// Index the entries (locals: appending to p.offs in the loop would
+		// make every iteration reload p.buf).
+		buf, offs, o := p.buf, p.offs, used
 		for i := 0; i < r.count; i++ {
-			p.offs = append(p.offs, int32(o))
-			kl := int(binary.LittleEndian.Uint32(p.buf[o:]))
-			vl := int(binary.LittleEndian.Uint32(p.buf[o+4:]))
-			o += 8 + kl + vl
+			offs = append(offs, int32(o))
+			h := buf[o : o+8 : o+8]
+			o += 8 + int(binary.LittleEndian.Uint32(h)) + int(binary.LittleEndian.Uint32(h[4:]))
 		}
+		p.offs = offs
 		used += r.used
 		if !r.more {
 			break

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Isolation is a transaction's isolation level.
@@ -108,7 +109,8 @@ func checkKey(key []byte) error {
 	return nil
 }
 
-// Get returns a copy of the value of key, or ErrKeyNotFound.
+// Get returns a copy of the value of key, or ErrKeyNotFound. It allocates
+// the result; GetAppend reads into a buffer the caller supplies.
 func (tx *Tx) Get(table TableID, key []byte) ([]byte, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
@@ -119,30 +121,56 @@ func (tx *Tx) Get(table TableID, key []byte) ([]byte, error) {
 	defer tx.leave()
 	batch := tx.batch
 	tx.batch = tx.batch[:0]
-	v, err := getLoop(nil, tx.c, batch, table, key, tx.lastLen)
-	if err == nil && len(v) > 0 {
+	v, err := getAppend(nil, tx.c, batch, table, key, make([]byte, 0, max(tx.lastLen, 16)))
+	if err != nil {
+		return nil, err
+	}
+	if len(v) > 0 {
 		tx.lastLen = len(v)
 	}
+	return v[:len(v):len(v)], nil
+}
+
+// GetAppend appends the value of key to dst and returns the extended slice,
+// or dst unchanged and ErrKeyNotFound (or another error). It reads straight
+// into dst's spare capacity and allocates only when that is too small for
+// the value (then the result is a new, larger buffer holding dst's bytes
+// too, like append), so a caller that reuses one buffer
+// (buf, err = tx.GetAppend(buf[:0], table, key)) reads without allocating.
+// The result is memory the caller owns: the engine never keeps dst.
+func (tx *Tx) GetAppend(dst []byte, table TableID, key []byte) ([]byte, error) {
+	if err := checkKey(key); err != nil {
+		return dst, err
+	}
+	if err := tx.enter(); err != nil {
+		return dst, err
+	}
+	batch := tx.batch
+	tx.batch = tx.batch[:0]
+	v, err := getAppend(nil, tx.c, batch, table, key, dst)
+	tx.leave()
 	return v, err
 }
 
-func getLoop(h cdb, t ctx, batch []byte, table TableID, key []byte, guess int) ([]byte, error) {
-	if guess < 16 {
-		guess = 16
-	}
-	out := make([]byte, guess)
+// getAppend reads key's value into dst's spare capacity (one engine call
+// when it fits, a second one into a grown buffer when it does not) and
+// returns dst extended by the value. Exactly one of h, t is set.
+func getAppend(h cdb, t ctx, batch []byte, table TableID, key []byte, dst []byte) ([]byte, error) {
+	out := dst
 	for {
-		n, code, msg := cGet(h, t, batch, table, key, out)
+		n, code, msg := cGet(h, t, batch, table, key, out[len(out):cap(out)])
 		batch = nil
 		switch code {
 		case codeOK:
-			return out[:n:n], nil
+			return out[:len(out)+n], nil
 		case codeBufferTooSmall:
-			out = make([]byte, n)
+			grown := make([]byte, len(dst), len(dst)+n)
+			copy(grown, dst)
+			out = grown
 		case codeKeyNotFound:
-			return nil, ErrKeyNotFound
+			return dst, ErrKeyNotFound
 		default:
-			return nil, codeError(code, msg)
+			return dst, codeError(code, msg)
 		}
 	}
 }
@@ -176,37 +204,39 @@ func (tx *Tx) MultiGet(table TableID, keys [][]byte) ([][]byte, error) {
 	defer tx.leave()
 	batch := tx.batch
 	tx.batch = tx.batch[:0]
-	return multiGetLoop(nil, tx.c, batch, table, enc, len(keys))
+	return multiGet(nil, tx.c, batch, table, enc, len(keys), &tx.db.mgHint)
 }
 
-func multiGetLoop(h cdb, t ctx, batch []byte, table TableID, enc []byte, nkeys int) ([][]byte, error) {
-	out := make([]byte, nkeys*(5+64)+16)
-	for {
-		n, code, msg := cMultiGet(h, t, batch, table, enc, out)
-		batch = nil
-		if code == codeBufferTooSmall {
-			out = make([]byte, n)
+// multiGet reads the encoded keys in one engine call. The results are
+// written into a buffer sized from hint (bytes per key seen by earlier
+// calls, updated here); the engine returns them in a buffer of its own when
+// they do not fit, so a wrong guess costs a copy, never a second lookup.
+func multiGet(h cdb, t ctx, batch []byte, table TableID, enc []byte, nkeys int, hint *atomic.Int64) ([][]byte, error) {
+	per := hint.Load()
+	if per <= 0 {
+		per = 5 + 64
+	}
+	b, code, msg := cMultiGet(h, t, batch, table, enc, make([]byte, nkeys*int(per)+16))
+	if code != codeOK {
+		return nil, codeError(code, msg)
+	}
+	if nkeys > 0 {
+		hint.Store(int64(len(b)/nkeys + 1))
+	}
+	res := make([][]byte, nkeys)
+	for i := 0; i < nkeys; i++ {
+		if len(b) < 1 {
+			return nil, fmt.Errorf("%w: short multi-get result", ErrInternal)
+		}
+		if b[0] == 0 {
+			b = b[1:]
 			continue
 		}
-		if code != codeOK {
-			return nil, codeError(code, msg)
-		}
-		res := make([][]byte, nkeys)
-		b := out[:n]
-		for i := 0; i < nkeys; i++ {
-			if len(b) < 1 {
-				return nil, fmt.Errorf("%w: short multi-get result", ErrInternal)
-			}
-			if b[0] == 0 {
-				b = b[1:]
-				continue
-			}
-			vl := int(binary.LittleEndian.Uint32(b[1:]))
-			res[i] = b[5 : 5+vl : 5+vl]
-			b = b[5+vl:]
-		}
-		return res, nil
+		vl := int(binary.LittleEndian.Uint32(b[1:]))
+		res[i] = b[5 : 5+vl : 5+vl]
+		b = b[5+vl:]
 	}
+	return res, nil
 }
 
 // Set buffers a write of key=value. The table must exist.

@@ -1,8 +1,17 @@
 // Command kvcompare runs KVT, bbolt and Pebble side by side on the same
 // workload (16-byte keys, 100-byte values) and prints each figure with its
-// ratio to the peers and the KVT target.
+// ratio to the peers and the KVT target, plus a baseline measured in the
+// same run: the latency of one dependent DRAM load (a pointer chase over
+// 256 MiB), with random gets also expressed in such loads ("DRAM-miss
+// equivalents"), which makes the figures comparable across machines.
 //
 //	go run ./kvcompare -keys 1000000
+//
+// Timed loops generate each key into a reused buffer (the key of index i is
+// a pure function of i) and copy each value out into a reused buffer: the
+// harness allocates nothing and touches no per-key memory of its own, so
+// what is timed is the engine. (Looking keys up in a table of separately
+// allocated slices costs one or two cache misses per operation by itself.)
 package main
 
 import (
@@ -39,22 +48,30 @@ var (
 
 const valueLen = 100
 
-func key(i int) []byte {
-	b := make([]byte, 16)
-	// A scrambled but order-preserving-free 16-byte key: 8 bytes of a mixed
-	// index then the index itself, so keys are unique and spread out.
+const keyLen = 16
+
+// putKey writes key i into b (which needs keyLen bytes) and returns it: 8
+// bytes of a scrambled index, then the index itself, so keys are unique and
+// spread out, and random indexes are random keys.
+func putKey(b []byte, i int) []byte {
+	b = b[:keyLen]
 	binary.BigEndian.PutUint64(b, uint64(i)*0x9E3779B97F4A7C15)
 	binary.BigEndian.PutUint64(b[8:], uint64(i))
 	return b
 }
 
-func value(i int) []byte {
-	v := make([]byte, valueLen)
-	for j := range v {
-		v[j] = byte(i + j*7)
+func key(i int) []byte { return putKey(make([]byte, keyLen), i) }
+
+// putValue writes the value of key i into b (which needs valueLen bytes).
+func putValue(b []byte, i int) []byte {
+	b = b[:valueLen]
+	for j := range b {
+		b[j] = byte(i + j*7)
 	}
-	return v
+	return b
 }
+
+func value(i int) []byte { return putValue(make([]byte, valueLen), i) }
 
 func rss() uint64 {
 	runtime.GC()
@@ -68,12 +85,13 @@ func rss() uint64 {
 	return pages * uint64(os.Getpagesize())
 }
 
-// engine is the common shape of the three stores under test.
+// engine is the common shape of the three stores under test. Keys are
+// named by index (see putKey).
 type engine interface {
 	name() string
-	load(keys [][]byte) error
-	gets(keys [][]byte, idx []int) (time.Duration, error)
-	scans(keys [][]byte, starts []int, n int) (time.Duration, int, error)
+	load(n int) error
+	gets(idx []int) (time.Duration, error)
+	scans(starts []int, n int) (time.Duration, int, error)
 	commits(n int) (time.Duration, error)
 	syncCommits(workers int, d time.Duration) (int64, error)
 	close()
@@ -86,7 +104,7 @@ type result struct {
 // hashGetter is implemented by engines with a separate point-access table
 // kind (KVT hash tables).
 type hashGetter interface {
-	hashGets(keys [][]byte, idx []int) (time.Duration, error)
+	hashGets(n int, idx []int) (time.Duration, error)
 }
 
 func main() {
@@ -101,10 +119,6 @@ func main() {
 		defer os.RemoveAll(dir)
 	}
 	fmt.Printf("kvcompare: %d keys (16-byte keys, %d-byte values), GOMAXPROCS=%d, dir=%s\n", *nKeys, valueLen, runtime.GOMAXPROCS(0), dir)
-	keys := make([][]byte, *nKeys)
-	for i := range keys {
-		keys[i] = key(i)
-	}
 	r := rand.New(rand.NewPCG(1, 2))
 	getIdx := make([]int, *nGets)
 	for i := range getIdx {
@@ -139,7 +153,7 @@ func main() {
 		}
 		before := rss()
 		t0 := time.Now()
-		if err := e.load(keys); err != nil {
+		if err := e.load(*nKeys); err != nil {
 			panic(fmt.Sprintf("%s load: %v", name, err))
 		}
 		after := rss()
@@ -149,26 +163,33 @@ func main() {
 		order = append(order, name)
 	}
 	// The machine may be shared: run every measure for all engines in
-	// alternation, *rounds times, and keep each engine's best figure.
+	// alternation, *rounds times, and keep each engine's best figure. The
+	// baseline chase runs in every round too, under the same conditions.
 	best := func(cur *float64, v float64, higherBetter bool) {
 		if *cur == 0 || (higherBetter && v > *cur) || (!higherBetter && v < *cur) {
 			*cur = v
 		}
 	}
+	heapChase, hugeChase := newHeapChaser(), newHugeChaser()
+	var chaseNs, hugeChaseNs float64
 	for round := 0; round < *rounds; round++ {
+		best(&chaseNs, heapChase.nsPerLoad(), false)
+		if hugeChase != nil {
+			best(&hugeChaseNs, hugeChase.nsPerLoad(), false)
+		}
 		for _, name := range order {
 			e, res := engines[name], results[name]
-			d, err := e.gets(keys, getIdx)
+			d, err := e.gets(getIdx)
 			must(err)
 			best(&res.getNs, float64(d.Nanoseconds())/float64(len(getIdx)), false)
 			if hg, ok := e.(hashGetter); ok {
-				d, err := hg.hashGets(keys, getIdx)
+				d, err := hg.hashGets(*nKeys, getIdx)
 				must(err)
 				best(&res.hashGetNs, float64(d.Nanoseconds())/float64(len(getIdx)), false)
 			} else {
 				res.hashGetNs = res.getNs
 			}
-			d, n, err := e.scans(keys, starts, 100)
+			d, n, err := e.scans(starts, 100)
 			must(err)
 			best(&res.scanNsPerEntry, float64(d.Nanoseconds())/float64(n), false)
 			d, err = e.commits(*nCommits)
@@ -191,7 +212,12 @@ func main() {
 		fmt.Printf("%-7s get %.0f ns (hash table %.0f ns), scan %.1f ns/entry, commit %.0f ns, synced %.0f commits/s, rss %.2fx raw\n",
 			name, res.getNs, res.hashGetNs, res.scanNsPerEntry, res.commitNs, res.syncPerSec, res.rssRatio)
 	}
-	report(final, order)
+	fmt.Printf("baseline: one dependent DRAM load (random pointer chase over %d MiB, best of %d) = %.1f ns", chaseBytes>>20, *rounds, chaseNs)
+	if hugeChaseNs > 0 {
+		fmt.Printf(" (%.1f ns with 2 MiB pages)", hugeChaseNs)
+	}
+	fmt.Println()
+	report(final, order, chaseNs)
 }
 
 func must(err error) {
@@ -200,16 +226,19 @@ func must(err error) {
 	}
 }
 
-func report(res map[string]result, order []string) {
+func report(res map[string]result, order []string, chaseNs float64) {
 	type row struct {
 		name, unit, target string
 		get                func(result) float64
 		lowerBetter        bool
 		ok                 func(float64) bool
 	}
+	miss := func(ns float64) float64 { return ns / chaseNs }
 	rows := []row{
 		{"random get (range table)", "ns", "<= 500 ns", func(r result) float64 { return r.getNs }, true, func(v float64) bool { return v <= 500 }},
 		{"random get (KVT hash table; peers: same as above)", "ns", "<= 500 ns", func(r result) float64 { return r.hashGetNs }, true, func(v float64) bool { return v <= 500 }},
+		{"random get (range table) in DRAM-miss equivalents", "misses", fmt.Sprintf("<= %.1f", miss(500)), func(r result) float64 { return miss(r.getNs) }, true, func(v float64) bool { return v <= miss(500) }},
+		{"random get (hash table) in DRAM-miss equivalents", "misses", fmt.Sprintf("<= %.1f", miss(500)), func(r result) float64 { return miss(r.hashGetNs) }, true, func(v float64) bool { return v <= miss(500) }},
 		{"scan per entry (100-entry ranges)", "ns", "<= 25 ns", func(r result) float64 { return r.scanNsPerEntry }, true, func(v float64) bool { return v <= 25 }},
 		{"commit without sync", "ns", "<= 2000 ns", func(r result) float64 { return r.commitNs }, true, func(v float64) bool { return v <= 2000 }},
 		{fmt.Sprintf("synced commits/s, %d committers", *committers), "/s", ">= 50000/s", func(r result) float64 { return r.syncPerSec }, false, func(v float64) bool { return v >= 50000 }},
@@ -251,6 +280,8 @@ func fmtVal(v float64, unit string) string {
 	switch unit {
 	case "x":
 		return fmt.Sprintf("%.2fx", v)
+	case "misses":
+		return fmt.Sprintf("%.2f", v)
 	case "/s":
 		return fmt.Sprintf("%.0f/s", v)
 	}
@@ -289,15 +320,17 @@ func openKVT(dir string) (engine, error) {
 
 func (e *kvtEngine) name() string { return "kvt" }
 
-func (e *kvtEngine) load(keys [][]byte) error {
-	perm := shuffled(len(keys))
+func (e *kvtEngine) load(n int) error {
+	perm := shuffled(n)
+	kb, vb := make([]byte, keyLen), make([]byte, valueLen)
 	for i := 0; i < len(perm); i += 10000 {
 		tx, err := e.db.Begin(native.TxOptions{})
 		if err != nil {
 			return err
 		}
 		for _, j := range perm[i:min(i+10000, len(perm))] {
-			if err := tx.Set(e.tb, keys[j], value(j)); err != nil {
+			// Set copies key and value into the transaction.
+			if err := tx.Set(e.tb, putKey(kb, j), putValue(vb, j)); err != nil {
 				return err
 			}
 		}
@@ -313,18 +346,19 @@ func (e *kvtEngine) load(keys [][]byte) error {
 	return e.db.GC()
 }
 
-func (e *kvtEngine) hashGets(keys [][]byte, idx []int) (time.Duration, error) {
+func (e *kvtEngine) hashGets(n int, idx []int) (time.Duration, error) {
 	h, err := e.db.CreateTable("bench-hash", native.Hash)
 	if err != nil {
 		return 0, err
 	}
-	for i := 0; i < len(keys); i += 10000 {
+	kb, vb := make([]byte, keyLen), make([]byte, valueLen)
+	for i := 0; i < n; i += 10000 {
 		tx, err := e.db.Begin(native.TxOptions{})
 		if err != nil {
 			return 0, err
 		}
-		for j := i; j < min(i+10000, len(keys)); j++ {
-			if err := tx.Set(h.ID, keys[j], value(j)); err != nil {
+		for j := i; j < min(i+10000, n); j++ {
+			if err := tx.Set(h.ID, putKey(kb, j), putValue(vb, j)); err != nil {
 				return 0, err
 			}
 		}
@@ -332,24 +366,20 @@ func (e *kvtEngine) hashGets(keys [][]byte, idx []int) (time.Duration, error) {
 			return 0, err
 		}
 	}
-	t0 := time.Now()
-	for i := 0; i < len(idx); i += 1000 {
-		tx, err := e.db.Begin(native.TxOptions{Isolation: native.SnapshotIsolation, ReadOnly: true})
-		if err != nil {
-			return 0, err
-		}
-		for _, j := range idx[i:min(i+1000, len(idx))] {
-			if _, err := tx.Get(h.ID, keys[j]); err != nil {
-				return 0, err
-			}
-		}
-		tx.Rollback()
+	d, err := e.getsFrom(h.ID, idx)
+	if err != nil {
+		return 0, err
 	}
-	d := time.Since(t0)
 	return d, e.db.DropTable("bench-hash")
 }
 
-func (e *kvtEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {
+func (e *kvtEngine) gets(idx []int) (time.Duration, error) { return e.getsFrom(e.tb, idx) }
+
+// getsFrom reads with GetAppend into one reused buffer: the value is copied
+// out of the engine as with Get, without an allocation per read.
+func (e *kvtEngine) getsFrom(tb native.TableID, idx []int) (time.Duration, error) {
+	kb := make([]byte, keyLen)
+	var val []byte
 	t0 := time.Now()
 	for i := 0; i < len(idx); i += 1000 {
 		tx, err := e.db.Begin(native.TxOptions{Isolation: native.SnapshotIsolation, ReadOnly: true})
@@ -357,7 +387,7 @@ func (e *kvtEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {
 			return 0, err
 		}
 		for _, j := range idx[i:min(i+1000, len(idx))] {
-			if _, err := tx.Get(e.tb, keys[j]); err != nil {
+			if val, err = tx.GetAppend(val[:0], tb, putKey(kb, j)); err != nil {
 				return 0, err
 			}
 		}
@@ -366,8 +396,9 @@ func (e *kvtEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {
 	return time.Since(t0), nil
 }
 
-func (e *kvtEngine) scans(keys [][]byte, starts []int, n int) (time.Duration, int, error) {
+func (e *kvtEngine) scans(starts []int, n int) (time.Duration, int, error) {
 	total := 0
+	kb := make([]byte, keyLen)
 	t0 := time.Now()
 	tx, err := e.db.Begin(native.TxOptions{Isolation: native.SnapshotIsolation, ReadOnly: true})
 	if err != nil {
@@ -375,7 +406,7 @@ func (e *kvtEngine) scans(keys [][]byte, starts []int, n int) (time.Duration, in
 	}
 	defer tx.Rollback()
 	for _, s := range starts {
-		p, err := tx.Scan(e.tb, keys[s], nil, native.ScanOptions{Limit: n})
+		p, err := tx.Scan(e.tb, putKey(kb, s), nil, native.ScanOptions{Limit: n})
 		if err != nil {
 			return 0, 0, err
 		}
@@ -391,13 +422,14 @@ func (e *kvtEngine) scans(keys [][]byte, starts []int, n int) (time.Duration, in
 
 func (e *kvtEngine) commits(n int) (time.Duration, error) {
 	v := value(1)
+	kb := make([]byte, keyLen)
 	t0 := time.Now()
 	for i := 0; i < n; i++ {
 		tx, err := e.db.Begin(native.TxOptions{})
 		if err != nil {
 			return 0, err
 		}
-		if err := tx.Set(e.tb, key(1<<40+int(e.commitSeq.Add(1))), v); err != nil {
+		if err := tx.Set(e.tb, putKey(kb, 1<<40+int(e.commitSeq.Add(1))), v); err != nil {
 			return 0, err
 		}
 		if err := tx.Commit(); err != nil {
@@ -420,12 +452,13 @@ func (e *kvtEngine) syncCommits(workers int, d time.Duration) (int64, error) {
 		e.db = db
 		e.synced = true
 	}
-	return runWorkers(workers, d, func() error {
+	v := value(2)
+	return runWorkers(workers, d, func(kb []byte) error {
 		tx, err := e.db.Begin(native.TxOptions{})
 		if err != nil {
 			return err
 		}
-		if err := tx.Set(e.tb, key(1<<41+int(e.commitSeq.Add(1))), value(2)); err != nil {
+		if err := tx.Set(e.tb, putKey(kb, 1<<41+int(e.commitSeq.Add(1))), v); err != nil {
 			return err
 		}
 		return tx.Commit()
@@ -434,7 +467,9 @@ func (e *kvtEngine) syncCommits(workers int, d time.Duration) (int64, error) {
 
 func (e *kvtEngine) close() { _ = e.db.Close() }
 
-func runWorkers(workers int, d time.Duration, op func() error) (int64, error) {
+// runWorkers runs op in workers goroutines for d; each passes op its own key
+// buffer.
+func runWorkers(workers int, d time.Duration, op func(kb []byte) error) (int64, error) {
 	var count atomic.Int64
 	var firstErr atomic.Value
 	deadline := time.Now().Add(d)
@@ -443,8 +478,9 @@ func runWorkers(workers int, d time.Duration, op func() error) (int64, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			kb := make([]byte, keyLen)
 			for time.Now().Before(deadline) {
-				if err := op(); err != nil {
+				if err := op(kb); err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
@@ -482,13 +518,15 @@ func openBolt(dir string) (engine, error) {
 
 func (e *boltEngine) name() string { return "bbolt" }
 
-func (e *boltEngine) load(keys [][]byte) error {
-	perm := shuffled(len(keys))
+func (e *boltEngine) load(n int) error {
+	perm := shuffled(n)
 	for i := 0; i < len(perm); i += 10000 {
 		err := e.db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bucket)
 			for _, j := range perm[i:min(i+10000, len(perm))] {
-				if err := b.Put(keys[j], value(j)); err != nil {
+				// bbolt keeps key and value until the transaction ends:
+				// fresh ones for each Put.
+				if err := b.Put(key(j), value(j)); err != nil {
 					return err
 				}
 			}
@@ -501,17 +539,19 @@ func (e *boltEngine) load(keys [][]byte) error {
 	return e.db.Sync()
 }
 
-func (e *boltEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {
+func (e *boltEngine) gets(idx []int) (time.Duration, error) {
+	kb := make([]byte, keyLen)
+	var val []byte
 	t0 := time.Now()
 	for i := 0; i < len(idx); i += 1000 {
 		err := e.db.View(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bucket)
 			for _, j := range idx[i:min(i+1000, len(idx))] {
-				v := b.Get(keys[j])
+				v := b.Get(putKey(kb, j))
 				if v == nil {
 					return fmt.Errorf("bbolt: key %d missing", j)
 				}
-				_ = append([]byte(nil), v...) // callers must copy out of bbolt
+				val = append(val[:0], v...) // callers must copy out of bbolt
 			}
 			return nil
 		})
@@ -522,14 +562,15 @@ func (e *boltEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {
 	return time.Since(t0), nil
 }
 
-func (e *boltEngine) scans(keys [][]byte, starts []int, n int) (time.Duration, int, error) {
+func (e *boltEngine) scans(starts []int, n int) (time.Duration, int, error) {
 	total := 0
+	kb := make([]byte, keyLen)
 	t0 := time.Now()
 	err := e.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucket).Cursor()
 		for _, s := range starts {
 			i := 0
-			for k, v := c.Seek(keys[s]); k != nil && i < n; k, v = c.Next() {
+			for k, v := c.Seek(putKey(kb, s)); k != nil && i < n; k, v = c.Next() {
 				_, _ = k, v
 				i++
 			}
@@ -542,10 +583,12 @@ func (e *boltEngine) scans(keys [][]byte, starts []int, n int) (time.Duration, i
 
 func (e *boltEngine) commits(n int) (time.Duration, error) {
 	v := value(1)
+	kb := make([]byte, keyLen)
 	t0 := time.Now()
 	for i := 0; i < n; i++ {
+		// The buffer is reused only after Update (and the Put) returned.
 		err := e.db.Update(func(tx *bolt.Tx) error {
-			return tx.Bucket(bucket).Put(key(1<<40+int(e.seq.Add(1))), v)
+			return tx.Bucket(bucket).Put(putKey(kb, 1<<40+int(e.seq.Add(1))), v)
 		})
 		if err != nil {
 			return 0, err
@@ -557,9 +600,10 @@ func (e *boltEngine) commits(n int) (time.Duration, error) {
 func (e *boltEngine) syncCommits(workers int, d time.Duration) (int64, error) {
 	e.db.NoSync = false
 	// bbolt's Batch coalesces concurrent writers into one synced transaction.
-	return runWorkers(workers, d, func() error {
+	v := value(2)
+	return runWorkers(workers, d, func(kb []byte) error {
 		return e.db.Batch(func(tx *bolt.Tx) error {
-			return tx.Bucket(bucket).Put(key(1<<41+int(e.seq.Add(1))), value(2))
+			return tx.Bucket(bucket).Put(putKey(kb, 1<<41+int(e.seq.Add(1))), v)
 		})
 	})
 }
@@ -583,12 +627,14 @@ func openPebble(dir string) (engine, error) {
 
 func (e *pebbleEngine) name() string { return "pebble" }
 
-func (e *pebbleEngine) load(keys [][]byte) error {
-	perm := shuffled(len(keys))
+func (e *pebbleEngine) load(n int) error {
+	perm := shuffled(n)
+	kb, vb := make([]byte, keyLen), make([]byte, valueLen)
 	for i := 0; i < len(perm); i += 10000 {
 		b := e.db.NewBatch()
 		for _, j := range perm[i:min(i+10000, len(perm))] {
-			if err := b.Set(keys[j], value(j), nil); err != nil {
+			// Batch.Set copies key and value.
+			if err := b.Set(putKey(kb, j), putValue(vb, j), nil); err != nil {
 				return err
 			}
 		}
@@ -599,16 +645,18 @@ func (e *pebbleEngine) load(keys [][]byte) error {
 	return e.db.Flush()
 }
 
-func (e *pebbleEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {
+func (e *pebbleEngine) gets(idx []int) (time.Duration, error) {
+	kb := make([]byte, keyLen)
+	var val []byte
 	t0 := time.Now()
 	for i := 0; i < len(idx); i += 1000 {
 		snap := e.db.NewSnapshot()
 		for _, j := range idx[i:min(i+1000, len(idx))] {
-			v, closer, err := snap.Get(keys[j])
+			v, closer, err := snap.Get(putKey(kb, j))
 			if err != nil {
 				return 0, err
 			}
-			_ = append([]byte(nil), v...)
+			val = append(val[:0], v...)
 			closer.Close()
 		}
 		snap.Close()
@@ -616,8 +664,9 @@ func (e *pebbleEngine) gets(keys [][]byte, idx []int) (time.Duration, error) {
 	return time.Since(t0), nil
 }
 
-func (e *pebbleEngine) scans(keys [][]byte, starts []int, n int) (time.Duration, int, error) {
+func (e *pebbleEngine) scans(starts []int, n int) (time.Duration, int, error) {
 	total := 0
+	kb := make([]byte, keyLen)
 	t0 := time.Now()
 	snap := e.db.NewSnapshot()
 	defer snap.Close()
@@ -628,7 +677,7 @@ func (e *pebbleEngine) scans(keys [][]byte, starts []int, n int) (time.Duration,
 	defer it.Close()
 	for _, s := range starts {
 		i := 0
-		for ok := it.SeekGE(keys[s]); ok && i < n; ok = it.Next() {
+		for ok := it.SeekGE(putKey(kb, s)); ok && i < n; ok = it.Next() { // SeekGE copies the key
 			_, _ = it.Key(), it.Value()
 			i++
 		}
@@ -639,9 +688,10 @@ func (e *pebbleEngine) scans(keys [][]byte, starts []int, n int) (time.Duration,
 
 func (e *pebbleEngine) commits(n int) (time.Duration, error) {
 	v := value(1)
+	kb := make([]byte, keyLen)
 	t0 := time.Now()
 	for i := 0; i < n; i++ {
-		if err := e.db.Set(key(1<<40+int(e.seq.Add(1))), v, pebble.NoSync); err != nil {
+		if err := e.db.Set(putKey(kb, 1<<40+int(e.seq.Add(1))), v, pebble.NoSync); err != nil {
 			return 0, err
 		}
 	}
@@ -649,8 +699,9 @@ func (e *pebbleEngine) commits(n int) (time.Duration, error) {
 }
 
 func (e *pebbleEngine) syncCommits(workers int, d time.Duration) (int64, error) {
-	return runWorkers(workers, d, func() error {
-		return e.db.Set(key(1<<41+int(e.seq.Add(1))), value(2), pebble.Sync)
+	v := value(2)
+	return runWorkers(workers, d, func(kb []byte) error {
+		return e.db.Set(putKey(kb, 1<<41+int(e.seq.Add(1))), v, pebble.Sync)
 	})
 }
 
