@@ -7,17 +7,7 @@ import (
 	"github.com/kvtgraph/kvtgraph/index"
 	"github.com/kvtgraph/kvtgraph/storage"
 	"github.com/kvtgraph/kvtgraph/storage/value"
-)
-
-// Physical operators: the names traversal/steps_access.go registers.
-const (
-	OpGetV     = "kvt:getV"
-	OpGetE     = "kvt:getE"
-	OpScanV    = "kvt:scanV"
-	OpScanE    = "kvt:scanE"
-	OpIndexV   = "kvt:indexV"
-	OpIndexE   = "kvt:indexE"
-	OpCountAdj = "kvt:countAdj"
+	"github.com/kvtgraph/kvtgraph/traversal"
 )
 
 // Info is what the planner knows about a graph. The zero value is valid:
@@ -438,9 +428,9 @@ func (st *planState) idAccess() bool {
 			if !ok {
 				continue
 			}
-			op := OpGetV
+			op := traversal.OpGetV
 			if edges {
-				op = OpGetE
+				op = traversal.OpGetE
 			}
 			st.steps[0] = value.Instruction{Operator: op, Args: append([]any(nil), ids...)}
 			st.access = DirectGet{Edges: edges, IDs: ids}
@@ -482,9 +472,9 @@ func (st *planState) labelAccess() bool {
 		if labels == nil {
 			continue
 		}
-		op := OpScanV
+		op := traversal.OpScanV
 		if edges {
-			op = OpScanE
+			op = traversal.OpScanE
 		}
 		in := st.steps[i]
 		st.absorbed = &in
@@ -537,8 +527,8 @@ func (st *planState) indexAccess() bool {
 		if edges {
 			cur = st.info.Stats.Edges
 		}
-	case OpScanV, OpScanE:
-		edges = in.Operator == OpScanE
+	case traversal.OpScanV, traversal.OpScanE:
+		edges = in.Operator == traversal.OpScanE
 		cur = 0
 		for _, l := range strs(in.Args) {
 			if edges {
@@ -608,9 +598,9 @@ func (st *planState) indexAccess() bool {
 	default:
 		return false
 	}
-	op := OpIndexV
+	op := traversal.OpIndexV
 	if edges {
-		op = OpIndexE
+		op = traversal.OpIndexE
 	}
 	if best.drop >= 0 {
 		st.remove(best.drop)
@@ -702,7 +692,7 @@ func (st *planState) countPushdown() bool {
 		if args == nil {
 			continue
 		}
-		st.steps[i] = value.Instruction{Operator: OpCountAdj, Args: args}
+		st.steps[i] = value.Instruction{Operator: traversal.OpCountAdj, Args: args}
 		st.remove(i + 1)
 		changed = true
 	}
@@ -730,7 +720,7 @@ func (st *planState) nodes() []Node {
 					n = DirectGet{Edges: edges, IDs: flatArgs(in.Args)}
 				}
 			}
-		case OpGetV, OpGetE, OpScanV, OpScanE, OpIndexV, OpIndexE:
+		case traversal.OpGetV, traversal.OpGetE, traversal.OpScanV, traversal.OpScanE, traversal.OpIndexV, traversal.OpIndexE:
 			if st.access != nil && i == 0 {
 				n = st.access
 			}
@@ -738,7 +728,7 @@ func (st *planState) nodes() []Node {
 			n = Expand{Dir: adjOps[in.Operator], Labels: strs(in.Args), Edges: strings.HasSuffix(in.Operator, "E")}
 		case "has", "hasLabel", "hasId", "hasNot":
 			n = Filter{Step: stepString(in)}
-		case OpCountAdj:
+		case traversal.OpCountAdj:
 			if len(in.Args) > 0 {
 				d, _ := in.Args[0].(string)
 				n = CountPushdown{Dir: d, Labels: strs(in.Args[1:])}

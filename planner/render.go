@@ -6,6 +6,7 @@ import (
 
 	"github.com/kvtgraph/kvtgraph/index"
 	"github.com/kvtgraph/kvtgraph/storage/value"
+	"github.com/kvtgraph/kvtgraph/traversal"
 	"github.com/kvtgraph/kvtgraph/traversal/fn"
 )
 
@@ -174,12 +175,12 @@ func stepString(in value.Instruction) string {
 		return fmt.Sprintf("PropertiesStep(%s,property)", javaString(args))
 	case "limit", "range", "skip", "tail":
 		return rangeString(in)
-	case OpGetV, OpGetE:
-		return DirectGet{Edges: in.Operator == OpGetE, IDs: flatValues(args)}.String()
-	case OpScanV, OpScanE:
-		return LabelScan{Edges: in.Operator == OpScanE, Labels: strs(args)}.String()
-	case OpIndexV, OpIndexE:
-		u := IndexUnion{Edges: in.Operator == OpIndexE}
+	case traversal.OpGetV, traversal.OpGetE:
+		return DirectGet{Edges: in.Operator == traversal.OpGetE, IDs: flatValues(args)}.String()
+	case traversal.OpScanV, traversal.OpScanE:
+		return LabelScan{Edges: in.Operator == traversal.OpScanE, Labels: strs(args)}.String()
+	case traversal.OpIndexV, traversal.OpIndexE:
+		u := IndexUnion{Edges: in.Operator == traversal.OpIndexE}
 		for i := 0; i+1 < len(args); i += 2 {
 			n := IndexLookup{Edges: u.Edges, Estimate: -1}
 			n.Index, _ = args[i].(string)
@@ -190,7 +191,7 @@ func stepString(in value.Instruction) string {
 			return u.Lookups[0].String()
 		}
 		return u.String()
-	case OpCountAdj:
+	case traversal.OpCountAdj:
 		if len(args) > 0 {
 			d, _ := args[0].(string)
 			return CountPushdown{Dir: d, Labels: strs(args[1:])}.String()

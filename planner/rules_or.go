@@ -7,6 +7,7 @@ import (
 	"github.com/kvtgraph/kvtgraph/index"
 	"github.com/kvtgraph/kvtgraph/storage"
 	"github.com/kvtgraph/kvtgraph/storage/value"
+	"github.com/kvtgraph/kvtgraph/traversal"
 )
 
 // keyCond is one condition on a property key found in a filter prefix.
@@ -245,9 +246,9 @@ func (st *planState) orUnion(ors []int, byKey map[string][]keyCond, label string
 
 // useUnion makes the start step the union of the lookups.
 func (st *planState) useUnion(union []lookup, edges bool) {
-	op := OpIndexV
+	op := traversal.OpIndexV
 	if edges {
-		op = OpIndexE
+		op = traversal.OpIndexE
 	}
 	args := make([]any, 0, 2*len(union))
 	node := IndexUnion{Edges: edges}

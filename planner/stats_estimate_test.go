@@ -7,6 +7,7 @@ import (
 	"github.com/kvtgraph/kvtgraph/planner"
 	"github.com/kvtgraph/kvtgraph/storage"
 	"github.com/kvtgraph/kvtgraph/storage/value"
+	"github.com/kvtgraph/kvtgraph/traversal"
 )
 
 // When the value statistics say a lookup is large, the planner takes
@@ -82,7 +83,7 @@ func TestPlannerTextPCandidates(t *testing.T) {
 			}
 			continue
 		}
-		if steps[0].Operator != planner.OpIndexV || steps[0].Args[1].(*value.P).Operator != tc.want {
+		if steps[0].Operator != traversal.OpIndexV || steps[0].Args[1].(*value.P).Operator != tc.want {
 			t.Fatalf("%s(%q): planned %v, want an index lookup by %s", tc.op, tc.s, steps, tc.want)
 		}
 		if len(steps) < 2 || steps[1].Operator != "has" {
